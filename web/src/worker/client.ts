@@ -1,0 +1,110 @@
+// Main-thread side of the training worker: typed requests (each answered once) and a typed
+// event stream, over plain postMessage.
+//
+// Why not Comlink: most of what the worker says is not an answer to a call but a stream
+// it starts on its own (data progress, step losses 40 times a second, evaluations,
+// errors). Comlink models calls and would need proxied callbacks for all of that; this
+// layer is ~100 lines, validates every message that arrives (protocol.ts), and keeps the
+// message format plain data that a test or the embed API can read.
+import {
+  type EventBody,
+  type EventType,
+  type RequestBody,
+  ProtocolError,
+  validateFromWorker,
+} from './protocol';
+
+export type EventOf<T extends EventType> = Extract<EventBody, { type: T }>;
+type Listener<T extends EventType> = (event: EventOf<T>) => void;
+
+interface Pending {
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export class TrainingClient {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Map<EventType, Set<(e: EventBody) => void>>();
+
+  constructor(private readonly worker: Worker) {
+    worker.addEventListener('message', (e: MessageEvent<unknown>) => this.receive(e.data));
+    worker.addEventListener('messageerror', () => {
+      this.emit({ type: 'error', cause: 'protocol', message: 'A message from the training worker could not be read.' });
+    });
+    worker.addEventListener('error', (e: ErrorEvent) => {
+      // The worker script itself failed (e.g. could not be loaded): nothing will answer.
+      e.preventDefault();
+      const message = `The training worker failed: ${e.message || 'it could not be started'}`;
+      this.rejectAll(new Error(message));
+      this.emit({ type: 'error', cause: 'engine', message });
+    });
+  }
+
+  /** Sends a request; resolves when the worker has done it, rejects with its error message. */
+  request(body: RequestBody): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...body, kind: 'request', id });
+    });
+  }
+
+  /** Subscribes to one event type; returns the unsubscribe function. */
+  on<T extends EventType>(type: T, listener: Listener<T>): () => void {
+    let set = this.listeners.get(type);
+    if (!set) this.listeners.set(type, (set = new Set()));
+    const fn = listener as (e: EventBody) => void;
+    set.add(fn);
+    return () => set.delete(fn);
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+    this.rejectAll(new Error('The training worker was stopped.'));
+    this.listeners.clear();
+  }
+
+  private receive(data: unknown): void {
+    let msg;
+    try {
+      msg = validateFromWorker(data);
+    } catch (e) {
+      const message = e instanceof ProtocolError ? e.message : String(e);
+      this.emit({ type: 'error', cause: 'protocol', message: `Unexpected message from the training worker: ${message}` });
+      return;
+    }
+    if (msg.kind === 'response') {
+      const p = this.pending.get(msg.id);
+      if (!p) return; // answered already or never asked: nothing waits for it
+      this.pending.delete(msg.id);
+      if (msg.ok) p.resolve();
+      else p.reject(new Error(msg.error));
+      return;
+    }
+    const { kind: _kind, ...body } = msg;
+    this.emit(body as EventBody);
+  }
+
+  private emit(event: EventBody): void {
+    for (const fn of this.listeners.get(event.type) ?? []) {
+      try {
+        fn(event);
+      } catch (e) {
+        // A failing listener must not silence the others; report it on the console.
+        console.error(e);
+      }
+    }
+  }
+
+  private rejectAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+}
+
+/** Starts the training worker (a module worker; Vite bundles it and its wasm). */
+export function startTrainingWorker(): TrainingClient {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'firstnet-training' });
+  return new TrainingClient(worker);
+}
