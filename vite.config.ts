@@ -12,6 +12,10 @@ export default defineConfig({
   root,
   base: './',
   publicDir: resolve(root, '../public'),
+  resolve: {
+    // The generated wasm glue; tsconfig.json maps the same name to its hand-written .d.ts.
+    alias: { 'firstnet-core': resolve(wasmDir, 'firstnet-core.mjs') },
+  },
   build: {
     outDir: resolve(root, '../dist'),
     emptyOutDir: true,
@@ -29,7 +33,7 @@ export default defineConfig({
   },
   server: {
     fs: {
-      // The worker imports ../../../build/wasm/firstnet-core.mjs, outside the root.
+      // The worker imports build/wasm/firstnet-core.mjs (alias firstnet-core), outside the root.
       allow: [resolve(root, '..'), wasmDir],
     },
   },

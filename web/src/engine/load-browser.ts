@@ -1,11 +1,13 @@
 // Loads the wasm core in a browser or worker. Memoised: one module per realm.
-import createFirstnetModule from '../../../build/wasm/firstnet-core.mjs';
-import wasmUrl from '../../../build/wasm/firstnet-core.wasm?url';
+// 'firstnet-core' is build/wasm/firstnet-core.mjs (vite.config.ts alias); its glue finds
+// the .wasm with new URL('firstnet-core.wasm', import.meta.url), which Vite rewrites to the
+// hashed asset, and fetches it with instantiateStreaming (served as application/wasm).
+import createFirstnetModule from 'firstnet-core';
 import { Engine } from './engine';
 
 let engine: Promise<Engine> | null = null;
 
 export function loadEngine(): Promise<Engine> {
-  engine ??= createFirstnetModule({ locateFile: () => wasmUrl }).then((m) => new Engine(m));
+  engine ??= createFirstnetModule().then((m) => new Engine(m));
   return engine;
 }

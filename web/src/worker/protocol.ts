@@ -76,6 +76,8 @@ export type EventBody =
       step: number;
       stepInEpoch: number;
       samplesSeen: number;
+      /** Fraction (0–1) of the next step already computed (only large batches show it). */
+      stepProgress: number;
       /** Mean loss of each step completed in this slice, in order; step numbers firstStep, firstStep+1, … */
       losses: number[];
       firstStep: number;
@@ -244,6 +246,7 @@ export function validateFromWorker(v: unknown): FromWorker {
       int(v, 'step', where);
       int(v, 'stepInEpoch', where);
       int(v, 'samplesSeen', where);
+      num(v, 'stepProgress', where);
       int(v, 'firstStep', where);
       num(v, 'samplesPerSec', where);
       if (!Array.isArray(v.losses) || !v.losses.every((x) => typeof x === 'number')) fail(`${where}: 'losses' must be an array of numbers`);

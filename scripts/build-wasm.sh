@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Build the wasm module with Emscripten (emcmake) into build/wasm:
+#   build/wasm/firstnet-core.mjs   ES module, default export createFirstnetModule
+#   build/wasm/firstnet-core.wasm
+# Idempotent: configures once, then make rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH="${NODE_PATH:-/usr/share/nodejs}"  # em++ 3.1.6 needs acorn from here
+BUILD=build/wasm
+if ! command -v emcmake >/dev/null; then
+  echo "build-wasm: emcmake not found (apt-get install emscripten)" >&2
+  exit 1
+fi
+if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+  emcmake cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release
+fi
+cmake --build "$BUILD" --parallel "$(nproc 2>/dev/null || echo 2)"
+test -f "$BUILD/firstnet-core.mjs" && test -f "$BUILD/firstnet-core.wasm"

@@ -1,0 +1,156 @@
+// The built app in real Chromium: it loads cleanly, trains in the worker, the loss falls,
+// test accuracy and the prediction grid appear, it fits a laptop and a phone, a bad URL
+// value is named and ignored, and Pause/Resume work.
+import { mkdirSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Preview, ROOT, launchChromium, readView, startPreview, watchErrors } from './server';
+
+const SHOTS = `${ROOT}screenshots/`;
+
+let preview: Preview;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  preview = await startPreview();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await preview?.stop();
+});
+
+async function open(hash: string, viewport: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport, colorScheme });
+  const errors = watchErrors(page);
+  await page.goto(`${preview.url}${hash}`);
+  // The Train button is enabled once the worker has a network (data may still be loading).
+  await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
+  return { page, errors };
+}
+
+/** Waits until the grid's evaluation after epoch `epoch` is on screen. */
+async function waitForEpoch(page: Page, epoch: number): Promise<void> {
+  await page.waitForFunction(
+    (e) => {
+      const v = (window as unknown as { __firstnet: { evaluations: { epoch: number }[] } }).__firstnet;
+      return v.evaluations.some((x) => x.epoch >= e);
+    },
+    epoch,
+    { timeout: 120_000, polling: 200 },
+  );
+}
+
+async function noHorizontalScroll(page: Page): Promise<void> {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  expect(scrollWidth, 'page scrolls sideways').toBeLessThanOrEqual(clientWidth);
+}
+
+async function trainOneEpoch(viewport: { width: number; height: number }, name: string): Promise<void> {
+  const { page, errors } = await open('#train=10000&epochs=1', viewport);
+  await page.click('#train');
+  await waitForEpoch(page, 1);
+  await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'done');
+
+  const view = await readView(page);
+  // The loss falls: the first step's loss (≈ ln 10 = 2.30 for an untrained net) vs the last.
+  expect(view.losses.length).toBeGreaterThan(100);
+  const first = view.losses[0];
+  expect(first).toBeGreaterThan(1.5);
+  expect(view.lastLoss).toBeLessThan(first / 3);
+  // Test accuracy after one epoch on 10,000 images: far above chance.
+  expect(view.evaluations).toHaveLength(1);
+  expect(view.evaluations[0].testAccuracy).toBeGreaterThan(0.85);
+  const shown = await page.textContent('.stats .accuracy');
+  expect(shown).toMatch(/^\d+\.\d\d %$/);
+  expect(Number.parseFloat(shown ?? '')).toBeCloseTo(view.evaluations[0].testAccuracy * 100, 1);
+
+  // The grid: 48 digits, each marked ✓ or ✗ (not colour alone), agreeing with the summary.
+  const marks = await page.$$eval('.digit .mark', (els) => els.map((e) => e.textContent));
+  expect(marks).toHaveLength(48);
+  expect(marks.every((m) => m === '✓' || m === '✗')).toBe(true);
+  const right = marks.filter((m) => m === '✓').length;
+  expect(view.grid).toMatchObject({ right, total: 48, epoch: 1 });
+  expect(right).toBeGreaterThan(38);
+  const wrongHaveTruth = await page.$$eval('.digit[data-result="wrong"] .truth', (els) => els.every((e) => /^is \d$/.test(e.textContent ?? '')));
+  expect(wrongHaveTruth).toBe(true);
+  expect(await page.textContent('.grid-summary')).toContain(`After epoch 1: ${right} of 48 right`);
+
+  await noHorizontalScroll(page);
+  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+  expect(errors).toEqual([]);
+  await page.close();
+}
+
+describe('firstnet in Chromium', () => {
+  it('loads, trains one epoch at 1280×800: loss falls, accuracy and grid appear', async () => {
+    await trainOneEpoch({ width: 1280, height: 800 }, 'desktop-1280');
+  });
+
+  it('does the same at 375×667 with no horizontal scroll', async () => {
+    await trainOneEpoch({ width: 375, height: 667 }, 'phone-375');
+  });
+
+  it('names a bad URL value and trains with the default (in dark mode)', async () => {
+    const { page, errors } = await open('#lr=banana&train=10000&epochs=1', { width: 1280, height: 800 }, 'dark');
+    const warning = await page.textContent('.url-problems');
+    expect(warning).toMatch(/\blr\b/);
+    expect(warning).toContain('banana');
+    expect(warning).toContain('using lr=0.1');
+    // The default learning rate is in force, and the bad value did not reach the page as HTML.
+    const view = await readView(page);
+    expect(typeof view.config?.lr).toBe('number');
+    expect(Number.isFinite(view.config?.lr as number)).toBe(true);
+    await page.click('#train');
+    await waitForEpoch(page, 1);
+    const after = await readView(page);
+    expect(after.evaluations[0].testAccuracy).toBeGreaterThan(0.85);
+    expect(await page.textContent('.url-problems'), 'the warning stays after training').toContain('banana');
+    await page.screenshot({ path: `${SHOTS}bad-hash-dark.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('does not insert URL values as HTML', async () => {
+    const { page, errors } = await open('#lr=%3Cimg%20src%3Dx%20id%3Dinjected%3E', { width: 1280, height: 800 });
+    expect(await page.$('#injected')).toBeNull();
+    expect(await page.textContent('.url-problems')).toContain('<img');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('hide= hides control groups', async () => {
+    const { page, errors } = await open('#hide=controls,chart', { width: 1280, height: 800 });
+    expect(await page.isVisible('.settings')).toBe(false);
+    expect(await page.isVisible('.chart')).toBe(false);
+    expect(await page.isVisible('.grid')).toBe(true);
+    expect(await page.isVisible('#train')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Pause stops progress and Train resumes', async () => {
+    const { page, errors } = await open('#train=10000&epochs=3', { width: 1280, height: 800 });
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { __firstnet: { steps: number } }).__firstnet.steps > 20, null, { timeout: 60_000 });
+    await page.click('#pause');
+    await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'paused');
+    const paused = (await readView(page)).steps;
+    await page.waitForTimeout(1000);
+    expect((await readView(page)).steps).toBe(paused);
+    expect(await page.textContent('#train')).toBe('Resume');
+    await page.click('#train');
+    await page.waitForFunction((n) => (window as unknown as { __firstnet: { steps: number } }).__firstnet.steps > n + 20, paused, { timeout: 60_000 });
+    // Losses continue the same run: step numbers carry on, nothing restarted.
+    const resumed = await readView(page);
+    expect(resumed.losses.length).toBeGreaterThan(paused);
+    await page.click('#pause');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

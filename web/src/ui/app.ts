@@ -1,0 +1,191 @@
+// Wires the page: URL hash ⇄ configuration ⇄ settings form, the training worker, and the
+// views (status, loss chart, prediction grid). Holds no math: all training runs in the
+// worker. All state lives in one App instance (no module-level mutable state).
+import './styles.css';
+import { SETTINGS, type Setting, configToHash, describeConfig, parseHash } from '../config/settings';
+import type { TrainConfig } from '../config/types';
+import { type TrainingClient, startTrainingWorker } from '../worker/client';
+import type { RunState } from '../worker/protocol';
+import { Controls } from './controls';
+import { RunRecord, exposeRecord } from './debugHook';
+import { LossChart } from './lossChart';
+import { PredictionGrid } from './predictionGrid';
+import { type ProgressView, StatusView } from './status';
+
+function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`index.html has no #${id}`);
+  return e as T;
+}
+
+/** Groups of settings.ts HIDE_GROUPS that this page has, by the element that holds them. */
+const HIDEABLE: Record<string, string> = { presets: '#presets, #preset-about', controls: '.settings', chart: '.chart', grid: '.grid' };
+
+class App {
+  private config: TrainConfig;
+  private state: RunState = 'loading';
+  private readonly record = new RunRecord();
+  private readonly client: TrainingClient;
+  private readonly status = new StatusView(byId('status'));
+  private readonly chart = new LossChart(byId('loss-chart'));
+  private readonly grid = new PredictionGrid(byId('prediction-grid'));
+  private readonly controls: Controls;
+  private readonly buttons = {
+    train: byId<HTMLButtonElement>('train'),
+    pause: byId<HTMLButtonElement>('pause'),
+    reset: byId<HTMLButtonElement>('reset'),
+  };
+  /** Latest progress, drawn on the next animation frame. */
+  private progress: Omit<ProgressView, 'epochs'> | null = null;
+  private progressFrame = 0;
+
+  constructor() {
+    const parsed = parseHash(location.hash);
+    this.config = parsed.config;
+    this.controls = new Controls(byId('presets'), byId('preset-explanation'), byId<HTMLFormElement>('settings'), (config) => this.onSettingsChanged(config));
+    this.controls.show(this.config);
+    // The explanation is long: open beside the controls on a laptop, one tap away on a phone.
+    byId<HTMLDetailsElement>('preset-about').open = matchMedia('(min-width: 900px)').matches;
+    this.showHashProblems(parsed.errors, parsed.notices);
+    this.showConfig();
+    exposeRecord(this.record);
+    this.record.config = this.config;
+
+    this.client = startTrainingWorker();
+    this.listen();
+    this.buttons.train.addEventListener('click', () => this.train());
+    this.buttons.pause.addEventListener('click', () => this.call({ method: 'pause' }));
+    this.buttons.reset.addEventListener('click', () => this.configure(this.config));
+    window.addEventListener('hashchange', () => this.onHashChanged());
+
+    const dataUrl = new URL('data/mnist/', document.baseURI).href;
+    this.call({ method: 'init', dataUrl });
+    this.configure(this.config);
+    this.render();
+  }
+
+  private listen(): void {
+    const c = this.client;
+    c.on('ready', () => undefined);
+    c.on('state', (e) => {
+      this.state = e.state;
+      this.record.state = e.state;
+      this.render();
+    });
+    c.on('dataProgress', (e) => this.status.setDataProgress(e.loadedBytes, e.totalBytes));
+    c.on('dataReady', (e) => this.status.setDataReady(e.testRows, e.trainRows));
+    c.on('gridImages', (e) => this.grid.setImages(e.pixels, e.labels));
+    c.on('progress', (e) => {
+      this.record.addLosses(e.firstStep, e.losses);
+      this.chart.addLosses(e.firstStep, e.losses);
+      this.progress = e;
+      this.progressFrame ||= requestAnimationFrame(() => {
+        this.progressFrame = 0;
+        if (this.progress) this.status.setProgress({ ...this.progress, epochs: this.config.epochs });
+      });
+    });
+    c.on('evaluation', (e) => {
+      const g = this.grid.setPredictions(e.probabilities, e.epoch);
+      this.record.grid = { ...g, epoch: e.epoch };
+      if (e.testAccuracy !== null && e.testLoss !== null) {
+        this.record.evaluations.push({ epoch: e.epoch, step: e.step, testAccuracy: e.testAccuracy, testLoss: e.testLoss });
+        this.chart.addAccuracy(e.step, e.testAccuracy);
+        this.status.setAccuracy(e.testAccuracy, e.testLoss, e.epoch);
+      }
+    });
+    c.on('done', (e) => {
+      const last = this.record.evaluations.at(-1);
+      const acc = last ? ` Test accuracy ${(last.testAccuracy * 100).toFixed(2)} %.` : '';
+      this.status.say(`Done: ${e.epoch} epoch${e.epoch === 1 ? '' : 's'}.${acc}`);
+    });
+    c.on('error', (e) => {
+      this.record.errors.push(e.message);
+      this.status.error(e.message);
+    });
+  }
+
+  /** Sends a request; a refusal is shown, never thrown. */
+  private async call(body: Parameters<TrainingClient['request']>[0]): Promise<boolean> {
+    try {
+      await this.client.request(body);
+      return true;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.record.errors.push(message);
+      this.status.error(message);
+      return false;
+    }
+  }
+
+  private async train(): Promise<void> {
+    // After the last epoch or a failure, Train starts a fresh run with the same settings.
+    if (this.state === 'done' || this.state === 'failed') {
+      if (!(await this.configure(this.config))) return;
+    }
+    await this.call({ method: 'train' });
+  }
+
+  /** A new run: fresh network, cleared chart, grid guesses and counters. */
+  private async configure(config: TrainConfig): Promise<boolean> {
+    this.config = config;
+    this.record.clear();
+    this.record.config = config;
+    this.progress = null;
+    this.chart.reset();
+    this.grid.clearPredictions();
+    this.status.clearErrors();
+    this.status.clearProgress(config.epochs);
+    this.showConfig();
+    return this.call({ method: 'configure', config });
+  }
+
+  private onSettingsChanged(config: TrainConfig): void {
+    history.replaceState(null, '', `#${configToHash(config)}`);
+    this.status.setUrlProblems([]); // the URL now holds valid values only
+    void this.configure(config);
+  }
+
+  /** The reader edited the URL: apply it (a new run), pausing first if training. */
+  private async onHashChanged(): Promise<void> {
+    const parsed = parseHash(location.hash);
+    if (this.state === 'training' || this.state === 'waiting') await this.call({ method: 'pause' });
+    this.controls.show(parsed.config);
+    await this.configure(parsed.config);
+    this.showHashProblems(parsed.errors, parsed.notices);
+  }
+
+  /** Problems in the URL hash, each naming its key, and the value used instead. */
+  private showHashProblems(errors: readonly string[], notices: readonly string[]): void {
+    const named = errors.map((e) => {
+      const key = /^(\w+): /.exec(e)?.[1] as keyof TrainConfig | undefined;
+      if (!key || !(key in SETTINGS)) return `URL: ${e}`;
+      const used = (SETTINGS[key] as Setting<typeof key>).format(this.config[key] as never);
+      return `URL: ${e} — using ${key}=${used || '(none)'}.`;
+    });
+    this.status.setUrlProblems([...named, ...notices.map((n) => `URL: ${n}.`)]);
+  }
+
+  private showConfig(): void {
+    byId('architecture').textContent = describeConfig(this.config);
+    for (const [group, selector] of Object.entries(HIDEABLE)) {
+      for (const el of document.querySelectorAll<HTMLElement>(selector)) el.hidden = this.config.hide.includes(group);
+    }
+  }
+
+  /** Buttons and the form follow the run state. */
+  private render(): void {
+    const s = this.state;
+    const busy = s === 'training' || s === 'waiting';
+    this.status.setState(s);
+    this.buttons.train.disabled = busy;
+    this.buttons.train.textContent = s === 'paused' ? 'Resume' : s === 'done' || s === 'failed' ? 'Train again' : 'Train';
+    this.buttons.pause.disabled = !busy;
+    this.buttons.reset.disabled = busy || s === 'loading';
+    this.controls.setLocked(busy);
+    byId('settings-hint').textContent = busy
+      ? 'Settings are locked while training. Pause to change them.'
+      : 'Changing a setting starts a new run: the network is reset and the URL records the settings.';
+  }
+}
+
+new App();

@@ -1,0 +1,186 @@
+// The preset picker and the settings form, generated from the settings table
+// (config/settings.ts) so the form, the URL hash and the CLI accept the same values.
+// A value is checked with applySetting when it is committed (change event); a bad one is
+// named beside its field and not applied. Everything from the table or the URL is set with
+// textContent / value, never as HTML.
+import { SETTINGS, type Setting, applySetting, cloneConfig, diffConfigs } from '../config/settings';
+import { PRESETS, presetConfig } from '../config/presets';
+import type { TrainConfig } from '../config/types';
+
+/** Settings the form shows, in order (preset has its own picker; hide is for embedders). */
+const FORM_KEYS = ['layers', 'activation', 'init', 'optimizer', 'lr', 'momentum', 'batch', 'epochs', 'seed', 'train'] as const;
+type FormKey = (typeof FORM_KEYS)[number];
+
+/** Suggestions offered for free-text settings (any valid value may still be typed). */
+const SUGGESTIONS: Partial<Record<FormKey, string[]>> = {
+  layers: ['128,64', '32,16', '128,64,32', '256', ''],
+  init: ['he', 'xavier', 'normal:0.01', 'normal:1'],
+  lr: ['0.01', '0.05', '0.1', '0.5'],
+  batch: ['1', '16', '64', '256', 'full'],
+  train: ['1000', '10000', '60000'],
+};
+
+/** Enumerations shown as a <select>. */
+const SELECT_KEYS: ReadonlySet<FormKey> = new Set(['activation', 'optimizer']);
+
+interface Field {
+  input: HTMLInputElement | HTMLSelectElement;
+  error: HTMLElement;
+}
+
+export class Controls {
+  private config: TrainConfig | null = null;
+  private readonly fieldset = document.createElement('fieldset');
+  private readonly presetSelect = document.createElement('select');
+  private readonly fields = new Map<FormKey, Field>();
+
+  constructor(
+    presetsRoot: HTMLElement,
+    /** Where the chosen preset's explanation goes (a <p>). */
+    private readonly presetText: HTMLElement,
+    form: HTMLFormElement,
+    private readonly onChange: (config: TrainConfig) => void,
+  ) {
+    this.buildPresets(presetsRoot);
+    this.buildForm(form);
+  }
+
+  /** Shows `config` in the picker and the form (no change event). */
+  show(config: TrainConfig): void {
+    this.config = cloneConfig(config);
+    this.presetSelect.value = config.preset;
+    const preset = PRESETS.find((p) => p.id === config.preset);
+    let text = preset ? preset.explanation : '';
+    if (preset) {
+      const diff = diffConfigs(config, presetConfig(preset.id));
+      if (diff !== 'same settings') text += ` Changed here: ${diff}.`;
+    }
+    this.presetText.textContent = text;
+    for (const key of FORM_KEYS) {
+      const f = this.fields.get(key);
+      if (!f) continue;
+      f.input.value = (SETTINGS[key] as Setting<typeof key>).format(config[key] as never);
+      this.setError(f, '');
+    }
+    this.fields.get('momentum')?.input.closest('.setting')?.toggleAttribute('data-unused', config.optimizer !== 'momentum');
+  }
+
+  /** While training the controls are disabled: a change would start a new run. */
+  setLocked(locked: boolean): void {
+    this.fieldset.disabled = locked;
+    this.presetSelect.disabled = locked;
+  }
+
+  private buildPresets(root: HTMLElement): void {
+    const wrap = document.createElement('div');
+    wrap.className = 'preset-picker';
+    const label = document.createElement('label');
+    label.htmlFor = 'preset';
+    label.textContent = 'Experiment';
+    this.presetSelect.id = 'preset';
+    this.presetSelect.append(
+      ...PRESETS.map((p) => {
+        const o = document.createElement('option');
+        o.value = p.id;
+        o.textContent = p.title;
+        return o;
+      }),
+    );
+    this.presetSelect.setAttribute('aria-describedby', this.presetText.id);
+    this.presetSelect.addEventListener('change', () => {
+      const config = presetConfig(this.presetSelect.value);
+      config.hide = this.config ? [...this.config.hide] : [];
+      this.show(config);
+      this.onChange(config);
+    });
+    wrap.append(label, this.presetSelect);
+    root.replaceChildren(wrap);
+  }
+
+  private buildForm(form: HTMLFormElement): void {
+    for (const key of FORM_KEYS) this.fieldset.append(this.buildField(key));
+    form.replaceChildren(this.fieldset);
+    form.addEventListener('submit', (e) => e.preventDefault());
+  }
+
+  private buildField(key: FormKey): HTMLElement {
+    const setting = SETTINGS[key] as Setting<typeof key>;
+    const id = `setting-${key}`;
+    const row = document.createElement('div');
+    row.className = 'setting';
+    const label = document.createElement('label');
+    label.htmlFor = id;
+    label.textContent = setting.label;
+
+    let input: HTMLInputElement | HTMLSelectElement;
+    if (SELECT_KEYS.has(key) && setting.choices) {
+      const select = document.createElement('select');
+      select.append(
+        ...setting.choices.map((c) => {
+          const o = document.createElement('option');
+          o.value = c;
+          o.textContent = c;
+          return o;
+        }),
+      );
+      input = select;
+    } else {
+      const text = document.createElement('input');
+      text.type = 'text';
+      text.autocomplete = 'off';
+      text.spellcheck = false;
+      if (['lr', 'momentum'].includes(key)) text.inputMode = 'decimal';
+      if (['epochs', 'seed', 'train'].includes(key)) text.inputMode = 'numeric';
+      const suggestions = SUGGESTIONS[key];
+      if (suggestions) {
+        const list = document.createElement('datalist');
+        list.id = `${id}-list`;
+        list.append(
+          ...suggestions.map((s) => {
+            const o = document.createElement('option');
+            o.value = s;
+            return o;
+          }),
+        );
+        row.append(list);
+        text.setAttribute('list', list.id);
+      }
+      input = text;
+    }
+    input.id = id;
+    input.name = key;
+    const help = document.createElement('p');
+    help.className = 'help';
+    help.id = `${id}-help`;
+    help.textContent = setting.range;
+    const error = document.createElement('p');
+    error.className = 'field-error';
+    error.id = `${id}-error`;
+    error.setAttribute('aria-live', 'polite');
+    input.setAttribute('aria-describedby', `${help.id} ${error.id}`);
+    const field = { input, error };
+    this.fields.set(key, field);
+    input.addEventListener('change', () => this.commit(key, field));
+    row.append(label, input, help, error);
+    return row;
+  }
+
+  /** A committed edit: applied (a new run) if valid, named beside the field if not. */
+  private commit(key: FormKey, field: Field): void {
+    if (!this.config) return;
+    const next = cloneConfig(this.config);
+    const err = applySetting(next, key, field.input.value);
+    if (err) {
+      this.setError(field, `${SETTINGS[key].label} (${key}): ${err}`);
+      return;
+    }
+    this.show(next);
+    this.onChange(next);
+  }
+
+  private setError(f: Field, text: string): void {
+    f.error.textContent = text;
+    if (text) f.input.setAttribute('aria-invalid', 'true');
+    else f.input.removeAttribute('aria-invalid');
+  }
+}
