@@ -61,7 +61,7 @@ TrainerConfig parseSpec(const TrainerSpec& spec) {
   if (!parseOptimizer(spec.optimizer, &c.optimizer))
     failArgument("TrainerSpec.optimizer", "one of \"sgd\", \"momentum\"", quoted(spec.optimizer));
   if (!(std::isfinite(spec.lr) && spec.lr > 0 && spec.lr <= kMaxLr))
-    failArgument("TrainerSpec.lr", "finite and > 0 and <= 1000", spec.lr);
+    failArgument("TrainerSpec.lr", "finite, > 0 and <= 1000", spec.lr);
   c.lr = static_cast<float>(spec.lr);
   if (!(spec.momentum >= 0 && spec.momentum < 1))
     failArgument("TrainerSpec.momentum", "in [0, 1)", spec.momentum);

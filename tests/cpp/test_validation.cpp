@@ -93,7 +93,7 @@ TEST(Validation, InitScale) {
 }
 
 TEST(Validation, LearningRate) {
-  expectBadSpec([](TrainerSpec& s) { s.lr = -1; }, {"TrainerSpec.lr", "finite and > 0", "(got -1)"});
+  expectBadSpec([](TrainerSpec& s) { s.lr = -1; }, {"TrainerSpec.lr must be finite, > 0 and <= 1000 (got -1)"});
   expectBadSpec([](TrainerSpec& s) { s.lr = 0; }, {"TrainerSpec.lr", "(got 0)"});
   expectBadSpec([](TrainerSpec& s) { s.lr = kNaN; }, {"TrainerSpec.lr", "(got NaN)"});
   expectBadSpec([](TrainerSpec& s) { s.lr = kInf; }, {"TrainerSpec.lr", "(got Infinity)"});

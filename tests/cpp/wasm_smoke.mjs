@@ -132,7 +132,7 @@ M.HEAPF32[(w >> 2) + 3] = NaN;
 const nanMsg = expectError(() => other.setParams(2, w, b), 'setParams wPtr[3]', 'NaN');
 
 // ---- errors are JS Errors carrying the C++ message ----
-const badLr = expectError(() => new M.Trainer({ ...spec, lr: -1 }), 'TrainerSpec.lr must be finite and > 0', '(got -1)');
+const badLr = expectError(() => new M.Trainer({ ...spec, lr: -1 }), 'TrainerSpec.lr must be finite, > 0 and <= 1000 (got -1)');
 expectError(() => new M.Trainer({ ...spec, layers: '784,128,9' }), 'TrainerSpec.layers must start with 784 and end with 10 (got 784,128,9)');
 expectError(() => new M.Trainer({ ...spec, activation: 'elu' }), 'TrainerSpec.activation', '"elu"');
 expectError(() => new M.Trainer({ ...spec, batch: 1.5 }), 'TrainerSpec.batch', '(got 1.5)');
