@@ -124,6 +124,54 @@ describe('firstnet in Chromium', () => {
     await page.close();
   });
 
+  it('a new URL hash starts a new run with its settings', async () => {
+    const { page, errors } = await open('#train=1000', { width: 1280, height: 800 });
+    expect(await page.textContent('#architecture')).toContain('784-128-64-10 relu');
+    await page.evaluate(() => (location.hash = '#preset=sigmoid&layers=32,16&lr=nope'));
+    await page.waitForFunction(() => document.getElementById('architecture')?.textContent?.includes('784-32-16-10 sigmoid'));
+    expect(await page.inputValue('#setting-layers')).toBe('32,16');
+    expect(await page.inputValue('#preset')).toBe('sigmoid');
+    expect(await page.textContent('.url-problems')).toMatch(/lr: 'nope' is not valid/);
+    // A valid edit in the form rewrites the URL and clears the URL problems.
+    await page.fill('#setting-lr', '0.05');
+    await page.press('#setting-lr', 'Enter');
+    await page.waitForFunction(() => location.hash.includes('lr=0.05'));
+    expect(await page.textContent('.url-problems')).toBe('');
+    // A bad edit is named beside its field and not applied.
+    await page.fill('#setting-batch', 'lots');
+    await page.press('#setting-batch', 'Enter');
+    expect(await page.textContent('#setting-batch-error')).toMatch(/batch.*'lots' is not valid/);
+    expect(await page.evaluate(() => location.hash)).not.toContain('lots');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a diverging run stops with an error naming the cause', async () => {
+    const { page, errors } = await open('#lr=1000&init=normal:10&train=2000', { width: 1280, height: 800 });
+    await page.click('#train');
+    await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'failed', null, { timeout: 60_000 });
+    expect(await page.textContent('.messages.errors:not(.url-problems)')).toMatch(/diverged at step \d+: .*NaN or infinite/);
+    expect(await page.textContent('#train')).toBe('Train again');
+    await page.screenshot({ path: `${SHOTS}diverged.png` });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a failed download is named, and Train again retries it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = watchErrors(page);
+    await page.route('**/data/mnist/train-1.bin', (route) => route.abort());
+    await page.goto(`${preview.url}#train=2000&epochs=1`);
+    await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'failed', null, { timeout: 60_000 });
+    expect(await page.textContent('.messages.errors:not(.url-problems)')).toMatch(/MNIST data could not be loaded: train-1\.bin/);
+    await page.unroute('**/data/mnist/train-1.bin');
+    await page.click('#train');
+    await waitForEpoch(page, 1);
+    // The aborted request is the only console error the browser logs; nothing was thrown.
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await page.close();
+  });
+
   it('hide= hides control groups', async () => {
     const { page, errors } = await open('#hide=controls,chart', { width: 1280, height: 800 });
     expect(await page.isVisible('.settings')).toBe(false);
@@ -135,7 +183,7 @@ describe('firstnet in Chromium', () => {
   });
 
   it('Pause stops progress and Train resumes', async () => {
-    const { page, errors } = await open('#train=10000&epochs=3', { width: 1280, height: 800 });
+    const { page, errors } = await open('#train=60000&epochs=2', { width: 1280, height: 800 });
     await page.click('#train');
     await page.waitForFunction(() => (window as unknown as { __firstnet: { steps: number } }).__firstnet.steps > 20, null, { timeout: 60_000 });
     await page.click('#pause');

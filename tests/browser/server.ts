@@ -49,7 +49,9 @@ export async function startPreview(): Promise<Preview> {
   const port = await freePort();
   // detached: the child leads its own process group, so npx and the node it starts are
   // stopped together by signalling -pid (only processes this helper started).
-  const child = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+  // --bypass-lock: Vite 8 refuses a second preview of a project (e.g. one a developer has
+  // open); ours has its own free port, so the lock protects nothing here.
+  const child = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', '--bypass-lock'], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

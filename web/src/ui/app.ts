@@ -66,7 +66,7 @@ class App {
 
   private listen(): void {
     const c = this.client;
-    c.on('ready', () => undefined);
+    c.on('ready', (e) => (this.record.engineVersion = e.version));
     c.on('state', (e) => {
       this.state = e.state;
       this.record.state = e.state;
@@ -150,8 +150,9 @@ class App {
     const parsed = parseHash(location.hash);
     if (this.state === 'training' || this.state === 'waiting') await this.call({ method: 'pause' });
     this.controls.show(parsed.config);
-    await this.configure(parsed.config);
+    const configured = this.configure(parsed.config); // sets this.config before it awaits
     this.showHashProblems(parsed.errors, parsed.notices);
+    await configured;
   }
 
   /** Problems in the URL hash, each naming its key, and the value used instead. */

@@ -16,6 +16,7 @@ export interface EvaluationRecord {
 
 export class RunRecord {
   state: RunState = 'loading';
+  engineVersion = '';
   config: TrainConfig | null = null;
   steps = 0;
   lastLoss = NaN;
@@ -48,6 +49,9 @@ export function exposeRecord(record: RunRecord): void {
   const view = Object.freeze({
     get state() {
       return record.state;
+    },
+    get engineVersion() {
+      return record.engineVersion;
     },
     get config() {
       return record.config ? structuredClone(record.config) : null;

@@ -7,6 +7,13 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 const MAX_POINTS = 4000;
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumSignificantDigits: 3 });
+const lossLabel = (v: number): string => (Math.abs(v) >= 1e4 ? v.toExponential(1).replace('e+', 'e') : COMPACT.format(v));
+/** Axis width that fits its longest tick label (≈ 7 px a character) plus the title. */
+const fitLabels = (u: uPlot, values: string[]): number => {
+  const longest = Math.max(3, ...(values ?? []).map((v) => v.length));
+  return longest * 7 + (u.width < NARROW ? 12 : 30);
+};
 const STEP_TICKS = Array.from({ length: 8 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
 /** Below this width (px) the axes lose their titles to leave room for the plot. */
 const NARROW = 500;
@@ -166,7 +173,8 @@ export class LossChart {
       axes: [
         // Steps are whole numbers: ticks at 1, 2, 5, 10, 20, 50, …
         { ...axis, ...title('step'), incrs: STEP_TICKS },
-        { ...axis, scale: 'loss', ...title('loss'), size: 44 },
+        // Short labels: a diverging run reaches losses of 1e20 ("1e20", not clipped digits).
+        { ...axis, scale: 'loss', ...title('loss'), size: fitLabels, values: (_u, splits) => splits.map(lossLabel) },
         {
           ...axis,
           scale: 'acc',

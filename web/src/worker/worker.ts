@@ -4,13 +4,12 @@
 // yielding to the event loop between slices so pause/reset requests are handled.
 // DOM-free (web/src/worker/tsconfig.json type-checks it against the webworker lib only).
 import type { TrainConfig } from '../config/types';
-import { loadDataset } from '../data/chunks';
-import type { Dataset, Engine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
 import { loadEngine } from '../engine/load-browser';
+import { DataLoader, type MnistData } from './datasets';
 import {
   type ErrorCause,
   type EventBody,
-  GRID_COUNT,
   type Request,
   type RunState,
   ProtocolError,
@@ -20,37 +19,15 @@ import {
 import { TrainingRun } from './session';
 
 const SLICE_MS = 25;
-const TEST_CAPACITY = 10_000;
 const RATE_WINDOW_MS = 500;
 
 type Post = (message: unknown, transfer?: Transferable[]) => void;
-
-/** The MNIST rows in wasm memory, filled chunk by chunk as they arrive. */
-class DataStore {
-  loaded = false;
-  gridSent = false;
-  constructor(
-    readonly test: Dataset,
-    readonly train: Dataset,
-  ) {}
-  /** Copies a part in, clipped to the capacity (a chunk may hold more rows than asked for). */
-  static write(d: Dataset, offset: number, images: Uint8Array, labels: Uint8Array): void {
-    const n = Math.min(labels.length, d.capacity - offset);
-    if (n > 0) d.write(offset, images.subarray(0, n * 784), labels.subarray(0, n));
-  }
-  dispose(): void {
-    this.test.dispose();
-    this.train.dispose();
-  }
-}
 
 class WorkerHost {
   private readonly engine: Promise<Engine>;
   private dataUrl: string | null = null;
   private config: TrainConfig | null = null;
-  private data: DataStore | null = null;
-  private loadGeneration = 0;
-  private loadAbort: AbortController | null = null;
+  private loader: DataLoader | null = null;
   private run: TrainingRun | null = null;
   private state: RunState = 'loading';
   /** Train was asked for before the data was in. */
@@ -130,7 +107,7 @@ class WorkerHost {
       throw new Error(message);
     }
     this.ensureData(engine, config.train);
-    if (this.data?.loaded) {
+    if (this.data) {
       this.setState('idle');
       this.postGridPredictions();
     } else {
@@ -144,12 +121,12 @@ class WorkerHost {
     if (this.state === 'done' || this.state === 'failed' || !this.run) {
       throw new Error(this.state === 'done' ? 'training is done: reset to train again' : 'no network to train: reset first');
     }
-    if (!this.data?.loaded) {
+    if (!this.data) {
       this.wantTrain = true;
       this.setState('waiting');
       return;
     }
-    this.rate = { t: performance.now(), samples: this.run.samplesSeen, perSec: this.rate.perSec };
+    this.rate = { t: performance.now(), samples: this.samplesDone(this.run), perSec: this.rate.perSec };
     this.setState('training');
     this.scheduleSlice();
   }
@@ -164,7 +141,7 @@ class WorkerHost {
 
   private step(): void {
     const run = this.run;
-    if (!run || !this.data?.loaded) throw new Error('no data yet: wait for the download');
+    if (!run || !this.data) throw new Error('no data yet: wait for the download');
     if (this.state === 'training' || this.state === 'done' || this.state === 'failed') return;
     this.setState('paused');
     this.trainSlice(run, this.data, 1);
@@ -184,13 +161,13 @@ class WorkerHost {
   private runSlice(): void {
     const run = this.run;
     const data = this.data;
-    if (this.state !== 'training' || !run || !data?.loaded) return;
+    if (this.state !== 'training' || !run || !data) return;
     this.trainSlice(run, data, Infinity);
     if (this.state === 'training') this.scheduleSlice();
   }
 
   /** One slice of work and everything it leads to: progress, evaluation, done or failure. */
-  private trainSlice(run: TrainingRun, data: DataStore, maxSteps: number): void {
+  private trainSlice(run: TrainingRun, data: MnistData, maxSteps: number): void {
     let result;
     try {
       result = run.slice(data.train, SLICE_MS, maxSteps);
@@ -200,7 +177,9 @@ class WorkerHost {
       return;
     }
     const now = performance.now();
-    if (now - this.rate.t >= RATE_WINDOW_MS) {
+    // Measured over ≥ 0.5 s windows; a short run gets its first figure after 0.1 s.
+    const elapsed = now - this.rate.t;
+    if (elapsed >= RATE_WINDOW_MS || (this.rate.perSec === 0 && elapsed >= 100)) {
       const samples = this.samplesDone(run);
       this.rate = { t: now, samples, perSec: ((samples - this.rate.samples) * 1000) / (now - this.rate.t) };
     }
@@ -236,53 +215,25 @@ class WorkerHost {
     }
   }
 
-  /** Starts loading unless the rows `trainCount` needs are loaded or on their way. */
-  private ensureData(engine: Engine, trainCount: number): void {
-    if (this.data && this.data.train.capacity >= trainCount) return;
-    if (!this.dataUrl) throw new Error('configure before init: the data URL is unknown');
-    this.loadAbort?.abort();
-    const generation = ++this.loadGeneration;
-    const abort = (this.loadAbort = new AbortController());
-    // Keep a complete test set; everything else starts again.
-    const keepTest = this.data?.loaded ? this.data.test : null;
-    if (this.data && !keepTest) this.data.test.dispose();
-    this.data?.train.dispose();
-    const data = (this.data = new DataStore(keepTest ?? engine.createDataset(TEST_CAPACITY), engine.createDataset(trainCount)));
-    data.gridSent = keepTest !== null;
-    const current = () => generation === this.loadGeneration;
-    void this.loadInto(data, this.dataUrl, trainCount, abort.signal, current, keepTest !== null);
+  /** The data, once every row the configuration needs has arrived. */
+  private get data(): MnistData | null {
+    return this.loader?.ready ?? null;
   }
 
-  private async loadInto(data: DataStore, url: string, trainCount: number, signal: AbortSignal, current: () => boolean, skipTest: boolean): Promise<void> {
-    try {
-      const parts = loadDataset(url, {
-        trainCount,
-        signal,
-        onProgress: (p) => {
-          if (!current()) return;
-          this.emit({ type: 'dataProgress', loadedBytes: p.loadedBytes, totalBytes: p.totalBytes || 0, testRows: data.test.count, trainRows: data.train.count });
+  private ensureData(engine: Engine, trainCount: number): void {
+    if (!this.loader) {
+      if (!this.dataUrl) throw new Error('configure before init: the data URL is unknown');
+      this.loader = new DataLoader(engine, this.dataUrl, {
+        progress: (loadedBytes, totalBytes, testRows, trainRows) => this.emit({ type: 'dataProgress', loadedBytes, totalBytes, testRows, trainRows }),
+        gridImages: (pixels, labels) => this.emit({ type: 'gridImages', pixels, labels }, [pixels.buffer, labels.buffer]),
+        ready: (data) => {
+          this.emit({ type: 'dataReady', testRows: data.test.count, trainRows: data.train.count });
+          this.onDataLoaded();
         },
+        failed: (message) => this.fail('data', `The MNIST data could not be loaded: ${message}`),
       });
-      for await (const part of parts) {
-        if (!current()) return; // superseded: the datasets may be disposed
-        if (part.set === 'test') {
-          if (!skipTest) DataStore.write(data.test, part.offset, part.images, part.labels);
-        } else {
-          DataStore.write(data.train, part.offset, part.images, part.labels);
-        }
-        if (!data.gridSent && data.test.count >= Math.min(GRID_COUNT, data.test.capacity)) this.postGridImages(data);
-      }
-      if (!current()) return;
-      if (data.train.count < trainCount) throw new Error(`the data set has ${data.train.count} training images, ${trainCount} were asked for`);
-      if (data.test.count === 0) throw new Error('the data set has no test images');
-      if (!data.gridSent) this.postGridImages(data);
-      data.loaded = true;
-      this.emit({ type: 'dataReady', testRows: data.test.count, trainRows: data.train.count });
-      this.onDataLoaded();
-    } catch (e) {
-      if (!current() || signal.aborted) return;
-      this.fail('data', `The MNIST data could not be loaded: ${messageOf(e)}`);
     }
+    this.loader.ensure(trainCount);
   }
 
   private onDataLoaded(): void {
@@ -296,18 +247,9 @@ class WorkerHost {
     }
   }
 
-  private postGridImages(data: DataStore): void {
-    const n = Math.min(GRID_COUNT, data.test.count);
-    const pixels = new Uint8Array(n * 784);
-    for (let i = 0; i < n; i++) pixels.set(data.test.image(i), i * 784);
-    const labels = data.test.labels(0, n);
-    data.gridSent = true;
-    this.emit({ type: 'gridImages', pixels, labels }, [pixels.buffer, labels.buffer]);
-  }
-
   /** The untrained network's guesses for the grid (no test-set accuracy yet). */
   private postGridPredictions(): void {
-    if (!this.run || !this.data?.loaded) return;
+    if (!this.run || !this.data) return;
     try {
       const probabilities = this.run.gridProbabilities(this.data.test);
       this.emit({ type: 'evaluation', epoch: this.run.epoch, step: this.run.step, testAccuracy: null, testLoss: null, probabilities }, [probabilities.buffer]);
@@ -335,9 +277,10 @@ class WorkerHost {
 }
 
 function divergedMessage(run: TrainingRun): string {
+  const { init } = run.config;
   return (
     `Training diverged at step ${run.step}: the loss or a weight became NaN or infinite ` +
-    `(learning rate ${run.config.lr}, init ${run.config.init.kind}). Try a smaller learning rate, then Reset.`
+    `(learning rate ${run.config.lr}, init ${init.kind === 'normal' ? `normal:${init.scale}` : init.kind}). Try a smaller learning rate, then Reset.`
   );
 }
 
