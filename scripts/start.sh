@@ -6,5 +6,5 @@ bash scripts/setup.sh app
 bash scripts/build.sh
 port=${PORT:-5173}
 echo
-echo "firstnet: open http://localhost:${port}/ (Ctrl-C stops the server)"
+echo "firstnet: serving dist/ — open the Local URL below (Ctrl-C stops the server)"
 exec npx vite preview --port "$port" --host 127.0.0.1
