@@ -1,6 +1,9 @@
 #include "dense.h"
 
-#include "kernels.h"
+#include <algorithm>
+#include <type_traits>
+
+#include "simd.h"
 
 namespace firstnet {
 
@@ -11,36 +14,74 @@ Dense<T>::Dense(int fanIn, int fanOut, bool needsInputGrad)
       dW_(Matrix::Zero(fanIn, fanOut)),
       b_(Vector::Zero(fanOut)),
       db_(Vector::Zero(fanOut)),
+      rowState_(static_cast<std::size_t>(fanIn), kRowZero),
       needsInputGrad_(needsInputGrad) {}
 
 template <typename T>
-void Dense<T>::forward(const T* Aprev, int rows, T* Z) const noexcept {
-  const int in = fanIn(), out = fanOut();
-  forwardProduct(Aprev, W_.data(), Z, rows, in, out);  // Z = A_prev · W   rows×out
-  const T* b = b_.data();
-  for (int i = 0; i < rows; ++i) {  // Z += b (broadcast over rows)
-    T* z = Z + static_cast<long>(i) * out;
-    for (int j = 0; j < out; ++j) z[j] = z[j] + b[j];
-  }
+typename Dense<T>::Matrix& Dense<T>::mutableDW() {
+  clearStaleRows();
+  std::fill(rowState_.begin(), rowState_.end(), std::uint8_t{kRowSum});
+  return dW_;
 }
 
 template <typename T>
-void Dense<T>::backward(const T* Aprev, const T* dZ, int rows, T* dAprev) noexcept {
+void Dense<T>::forward(const SparseRows<T>& Aprev, T* Z, T* A) const noexcept {
+  EpilogueArgs<T> x;
+  x.bias = b_.data();
+  x.act = A;
+  // Z = A_prev · W + b (the bias added to each finished sum), A = max(0, Z) if asked.
+  forwardProduct(Aprev, W_.data(), fanOut(), Z, A ? Epilogue::kBiasRelu : Epilogue::kBias, x);
+}
+
+template <typename T>
+void Dense<T>::backward(const SparseCols<T>& AprevCols, const T* dZ, const SparseRows<T>* dZrows, T* dAprev,
+                        Epilogue prevGrad, const EpilogueArgs<T>& prevArgs) noexcept {
   const int in = fanIn(), out = fanOut();
-  weightGradProduct(Aprev, dZ, dW_.data(), rows, in, out);  // dW += A_prevᵀ · dZ   in×out
-  columnSumAccumulate(dZ, db_.data(), rows, out);           // db += Σ_i dZ[i,:]    out
+  weightGradProduct(AprevCols, dZ, out, dW_.data(), rowState_.data());  // dW += A_prevᵀ · dZ   in×out
+  clearStaleRows();  // rows of the last step that this chunk did not touch
+  columnSumAccumulate(dZ, db_.data(), AprevCols.rows, out);  // db += Σ_i dZ[i,:]    out
   if (dAprev == nullptr) return;
-  if (transposeStale_) {  // Wt = Wᵀ, element by element (no allocation)
-    for (int k = 0; k < in; ++k)
-      for (int j = 0; j < out; ++j) Wt_(j, k) = W_(k, j);
-    transposeStale_ = false;
+  refreshTranspose();
+  inputGradProduct(*dZrows, Wt_.data(), in, dAprev, prevGrad, prevArgs);  // dA_prev = dZ · Wᵀ  rows×in
+}
+
+// Wt = Wᵀ (out×in) after W changed: 4×4 blocks transposed in registers (float), the
+// ragged edges element by element. Runs once per step for every layer but the first.
+template <typename T>
+void Dense<T>::refreshTranspose() noexcept {
+  if (!transposeStale_) return;
+  const int in = fanIn(), out = fanOut();
+  const T* w = W_.data();
+  T* wt = Wt_.data();
+  int k4 = 0, j4 = 0;
+  if constexpr (std::is_same_v<T, float>) {
+    k4 = in & ~3;
+    j4 = out & ~3;
+    for (int k = 0; k < k4; k += 4)
+      for (int j = 0; j < j4; j += 4) transpose4x4(w + static_cast<long>(k) * out + j, out, wt + static_cast<long>(j) * in + k, in);
   }
-  inputGradProduct(dZ, Wt_.data(), dAprev, rows, out, in);  // dA_prev = dZ · Wᵀ   rows×in
+  for (int k = 0; k < in; ++k)  // the rows k ≥ k4 and columns j ≥ j4 left over
+    for (int j = k < k4 ? j4 : 0; j < out; ++j) wt[static_cast<long>(j) * in + k] = w[static_cast<long>(k) * out + j];
+  transposeStale_ = false;
+}
+
+template <typename T>
+void Dense<T>::clearStaleRows() const noexcept {
+  if (!anyStale_) return;
+  const long out = fanOut();
+  T* dw = dW_.data();
+  for (int k = 0; k < fanIn(); ++k) {
+    if (rowState_[k] != kRowStale) continue;
+    std::fill(dw + k * out, dw + (k + 1) * out, T(0));
+    rowState_[k] = kRowZero;
+  }
+  anyStale_ = false;
 }
 
 template <typename T>
 void Dense<T>::zeroGrad() noexcept {
-  dW_.setZero();
+  for (std::uint8_t& s : rowState_) s = s == kRowSum ? std::uint8_t{kRowStale} : s;  // vectorises
+  anyStale_ = true;
   db_.setZero();
 }
 

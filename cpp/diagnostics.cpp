@@ -9,12 +9,19 @@ namespace {
 // Σ x² in double with 8 interleaved partial sums (element i goes to sum i mod 8), combined
 // pairwise in a fixed order: a fixed summation order, like everything else, but 8
 // independent dependency chains instead of one (this runs on ~100k weights every step).
-double frobenius(const float* x, long n) {
+// With a divisor m, of the elements x[i] / m (float division), without storing them.
+double frobenius(const float* x, long n, float m = 1.0f) {
   double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   long i = 0;
   for (; i + 8 <= n; i += 8)
-    for (int k = 0; k < 8; ++k) s[k] += static_cast<double>(x[i + k]) * static_cast<double>(x[i + k]);
-  for (int k = 0; i < n; ++i, ++k) s[k] += static_cast<double>(x[i]) * static_cast<double>(x[i]);
+    for (int k = 0; k < 8; ++k) {
+      const double v = static_cast<double>(x[i + k] / m);
+      s[k] += v * v;
+    }
+  for (int k = 0; i < n; ++i, ++k) {
+    const double v = static_cast<double>(x[i] / m);
+    s[k] += v * v;
+  }
   return std::sqrt(((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7])));
 }
 
@@ -23,12 +30,12 @@ double frobenius(const float* x, long n) {
 double frobeniusNorm(const float* x, long n) noexcept { return frobenius(x, n); }
 
 LayerDiagnostics layerDiagnostics(const Dense<float>& layer, const float* a, int rows,
-                                  bool isOutput, Activation activation) noexcept {
+                                  bool isOutput, Activation activation, float m) noexcept {
   LayerDiagnostics d;
   const int out = layer.fanOut();
   const long n = static_cast<long>(rows) * out;
   const long wn = static_cast<long>(layer.fanIn()) * out;
-  d.weightGradNorm = frobenius(layer.dW().data(), wn);
+  d.weightGradNorm = frobenius(layer.dW().data(), wn, m);
   d.weightNorm = frobenius(layer.W().data(), wn);
   if (n == 0) return d;
 

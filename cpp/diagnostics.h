@@ -23,8 +23,9 @@ double frobeniusNorm(const float* x, long n) noexcept;
 /// (the whole batch when batch ≤ 256; full-batch steps see their last ≤ 256 rows).
 /// inactiveFraction: hidden ReLU — fraction of units that are 0 on every one of those rows;
 /// hidden sigmoid — fraction of values with a < 0.01 or a > 0.99; hidden tanh — fraction
-/// with |a| > 0.99; the softmax output layer — 0. dW must already be the mean gradient.
+/// with |a| > 0.99; the softmax output layer — 0. dW holds the step's gradient SUM over m
+/// examples; the norm is of the mean, each element divided dW/m in float as the update did.
 LayerDiagnostics layerDiagnostics(const Dense<float>& layer, const float* a, int rows,
-                                  bool isOutput, Activation activation) noexcept;
+                                  bool isOutput, Activation activation, float m) noexcept;
 
 }  // namespace firstnet

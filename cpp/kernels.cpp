@@ -1,39 +1,160 @@
 #include "kernels.h"
 
+#include "simd.h"
+
 namespace firstnet {
 
-template <typename T>
-void forwardProduct(const T* A, const T* W, T* Z, int rows, int in, int out) noexcept {
-  for (int i = 0; i < rows; ++i) {
-    T* __restrict z = Z + static_cast<long>(i) * out;
-    const T* a = A + static_cast<long>(i) * in;
-    for (int j = 0; j < out; ++j) z[j] = T(0);
-    for (int k = 0; k < in; ++k) {
-      const T aik = a[k];
-      if (aik == T(0)) continue;
-      const T* __restrict w = W + static_cast<long>(k) * out;
-      for (int j = 0; j < out; ++j) z[j] += aik * w[j];
-    }
+namespace {
+
+// The epilogue of one vector / one scalar: s is the finished sum of elements
+// out[o .. o+L) (columns j .. j+L) or of out[o] (column j).
+template <typename T, Epilogue E>
+inline void finishVector(typename Simd<T>::V s, long o, int j, T* out, const EpilogueArgs<T>& x) {
+  using V = typename Simd<T>::V;
+  if constexpr (E == Epilogue::kStore) {
+    vstore(out + o, s);
+  } else if constexpr (E == Epilogue::kBias) {
+    vstore(out + o, s + vload(x.bias + j));
+  } else if constexpr (E == Epilogue::kBiasRelu) {
+    const V z = s + vload(x.bias + j);
+    vstore(out + o, z);
+    vstore(x.act + o, vwherePositive<T>(z, z));
+  } else if constexpr (E == Epilogue::kReluGrad) {
+    vstore(out + o, vwherePositive<T>(vload(x.z + o), s));
+  } else if constexpr (E == Epilogue::kSigmoidGrad) {
+    const V a = vload(x.a + o);
+    vstore(out + o, s * (a * (vsplat(T(1)) - a)));
+  } else {
+    static_assert(E == Epilogue::kTanhGrad);
+    const V a = vload(x.a + o);
+    vstore(out + o, s * (vsplat(T(1)) - a * a));
+  }
+}
+
+template <typename T, Epilogue E>
+inline void finishScalar(T s, long o, int j, T* out, const EpilogueArgs<T>& x) {
+  if constexpr (E == Epilogue::kStore) {
+    out[o] = s;
+  } else if constexpr (E == Epilogue::kBias) {
+    out[o] = s + x.bias[j];
+  } else if constexpr (E == Epilogue::kBiasRelu) {
+    const T z = s + x.bias[j];
+    out[o] = z;
+    x.act[o] = z > T(0) ? z : T(0);
+  } else if constexpr (E == Epilogue::kReluGrad) {
+    out[o] = x.z[o] > T(0) ? s : T(0);
+  } else if constexpr (E == Epilogue::kSigmoidGrad) {
+    out[o] = s * (x.a[o] * (T(1) - x.a[o]));
+  } else {
+    out[o] = s * (T(1) - x.a[o] * x.a[o]);
+  }
+}
+
+// The micro-kernel. For the panel of columns [j0, j0 + NV·L) of one output row at out + o:
+//   s[j] = init[j] + Σ_e val[e] · B[idx[e], j]      e = 0, 1, …, n−1 in order
+// with init = +0 (Accumulate = false) or the current out[o + j] (Accumulate = true).
+// The NV accumulators stay in registers while the n nonzeros stream past: per nonzero one
+// broadcast, then NV loads, NV multiplies, NV adds (SSE2 or SIMD128, no FMA).
+template <typename T, Epilogue E, int NV, bool Accumulate>
+inline void panel(const std::uint16_t* idx, const T* val, int n, const T* B, int ldb, int j0, T* out,
+                  long o, const EpilogueArgs<T>& x) {
+  using V = typename Simd<T>::V;
+  constexpr int L = Simd<T>::kLanes;
+  V acc[NV];
+  for (int v = 0; v < NV; ++v) acc[v] = Accumulate ? vload(out + o + v * L) : V{};
+  const T* b0 = B + j0;
+  for (int e = 0; e < n; ++e) {
+    const V a = vsplat(val[e]);
+    const T* b = b0 + static_cast<long>(idx[e]) * ldb;
+    for (int v = 0; v < NV; ++v) acc[v] = acc[v] + a * vload<T>(b + v * L);
+  }
+  for (int v = 0; v < NV; ++v) finishVector<T, E>(acc[v], o + v * L, j0 + v * L, out, x);
+}
+
+// One output column j the same way, in scalar code (the last cols mod L columns).
+template <typename T, Epilogue E, bool Accumulate>
+inline void column(const std::uint16_t* idx, const T* val, int n, const T* B, int ldb, int j, T* out,
+                   long o, const EpilogueArgs<T>& x) {
+  T s = Accumulate ? out[o] : T(0);
+  for (int e = 0; e < n; ++e) s = s + val[e] * B[static_cast<long>(idx[e]) * ldb + j];
+  finishScalar<T, E>(s, o, j, out, x);
+}
+
+// One whole output row of `cols` columns at out + o: panels of 8, 4, 2, 1 vectors, then
+// scalar columns. The split depends only on cols, never on the machine.
+template <typename T, Epilogue E, bool Accumulate>
+void outputRow(const std::uint16_t* idx, const T* val, int n, const T* B, int cols, T* out, long o,
+               const EpilogueArgs<T>& x) {
+  constexpr int L = Simd<T>::kLanes;
+  int j = 0;
+  for (; j + 8 * L <= cols; j += 8 * L) panel<T, E, 8, Accumulate>(idx, val, n, B, cols, j, out, o + j, x);
+  if (j + 4 * L <= cols) {
+    panel<T, E, 4, Accumulate>(idx, val, n, B, cols, j, out, o + j, x);
+    j += 4 * L;
+  }
+  if (j + 2 * L <= cols) {
+    panel<T, E, 2, Accumulate>(idx, val, n, B, cols, j, out, o + j, x);
+    j += 2 * L;
+  }
+  if (j + L <= cols) {
+    panel<T, E, 1, Accumulate>(idx, val, n, B, cols, j, out, o + j, x);
+    j += L;
+  }
+  for (; j < cols; ++j) column<T, E, Accumulate>(idx, val, n, B, cols, j, out, o + j, x);
+}
+
+// out (A.rows × cols) = A · B, then the epilogue: one output row per packed row of A.
+template <typename T, Epilogue E>
+void rowsTimesDense(const SparseRows<T>& A, const T* B, int cols, T* out, const EpilogueArgs<T>& x) {
+  for (int i = 0; i < A.rows; ++i) {
+    const int e0 = A.start[i];
+    outputRow<T, E, false>(A.index.data() + e0, A.value.data() + e0, A.start[i + 1] - e0, B, cols, out,
+                           static_cast<long>(i) * cols, x);
   }
 }
 
 template <typename T>
-void weightGradProduct(const T* A, const T* dZ, T* dW, int rows, int in, int out) noexcept {
-  for (int i = 0; i < rows; ++i) {
-    const T* a = A + static_cast<long>(i) * in;
-    const T* __restrict dz = dZ + static_cast<long>(i) * out;
-    for (int k = 0; k < in; ++k) {
-      const T aik = a[k];
-      if (aik == T(0)) continue;
-      T* __restrict dw = dW + static_cast<long>(k) * out;
-      for (int j = 0; j < out; ++j) dw[j] += aik * dz[j];
-    }
+void rowsTimesDense(const SparseRows<T>& A, const T* B, int cols, T* out, Epilogue e,
+                    const EpilogueArgs<T>& x) {
+  switch (e) {
+    case Epilogue::kStore: return rowsTimesDense<T, Epilogue::kStore>(A, B, cols, out, x);
+    case Epilogue::kBias: return rowsTimesDense<T, Epilogue::kBias>(A, B, cols, out, x);
+    case Epilogue::kBiasRelu: return rowsTimesDense<T, Epilogue::kBiasRelu>(A, B, cols, out, x);
+    case Epilogue::kReluGrad: return rowsTimesDense<T, Epilogue::kReluGrad>(A, B, cols, out, x);
+    case Epilogue::kSigmoidGrad: return rowsTimesDense<T, Epilogue::kSigmoidGrad>(A, B, cols, out, x);
+    case Epilogue::kTanhGrad: return rowsTimesDense<T, Epilogue::kTanhGrad>(A, B, cols, out, x);
   }
 }
 
+}  // namespace
+
 template <typename T>
-void inputGradProduct(const T* dZ, const T* Wt, T* dA, int rows, int out, int in) noexcept {
-  forwardProduct(dZ, Wt, dA, rows, out, in);  // dA[i,:] = Σ_j dZ[i,j] · Wt[j,:]
+void forwardProduct(const SparseRows<T>& A, const T* W, int out, T* Z, Epilogue epilogue,
+                    const EpilogueArgs<T>& args) noexcept {
+  rowsTimesDense(A, W, out, Z, epilogue, args);  // Z[i,:] = Σ_k A[i,k] · W[k,:]
+}
+
+template <typename T>
+void inputGradProduct(const SparseRows<T>& dZ, const T* Wt, int in, T* dA, Epilogue epilogue,
+                      const EpilogueArgs<T>& args) noexcept {
+  rowsTimesDense(dZ, Wt, in, dA, epilogue, args);  // dA[i,:] = Σ_j dZ[i,j] · Wt[j,:]
+}
+
+template <typename T>
+void weightGradProduct(const SparseCols<T>& A, const T* dZ, int out, T* dW, std::uint8_t* rowState) noexcept {
+  // Row k of dW (+)= Σ_i A[i,k] · dZ[i,:], i ascending: column k of A is row k's list.
+  for (int k = 0; k < A.cols; ++k) {
+    const int n = A.count[k];
+    if (n == 0) continue;
+    const std::uint16_t* rows = A.index.data() + A.first(k);
+    const T* vals = A.value.data() + A.first(k);
+    const long o = static_cast<long>(k) * out;
+    if (rowState[k] == kRowSum)
+      outputRow<T, Epilogue::kStore, true>(rows, vals, n, dZ, out, dW, o, EpilogueArgs<T>{});
+    else  // +0 or stale: the sum starts at +0 and overwrites the row
+      outputRow<T, Epilogue::kStore, false>(rows, vals, n, dZ, out, dW, o, EpilogueArgs<T>{});
+    rowState[k] = kRowSum;
+  }
 }
 
 template <typename T>
@@ -44,15 +165,15 @@ void columnSumAccumulate(const T* dZ, T* db, int rows, int out) noexcept {
   }
 }
 
-template void forwardProduct<float>(const float*, const float*, float*, int, int, int) noexcept;
-template void forwardProduct<double>(const double*, const double*, double*, int, int, int) noexcept;
-template void weightGradProduct<float>(const float*, const float*, float*, int, int, int) noexcept;
-template void weightGradProduct<double>(const double*, const double*, double*, int, int,
-                                        int) noexcept;
-template void inputGradProduct<float>(const float*, const float*, float*, int, int, int) noexcept;
-template void inputGradProduct<double>(const double*, const double*, double*, int, int,
-                                       int) noexcept;
-template void columnSumAccumulate<float>(const float*, float*, int, int) noexcept;
-template void columnSumAccumulate<double>(const double*, double*, int, int) noexcept;
+#define FIRSTNET_KERNELS(T)                                                                          \
+  template void forwardProduct<T>(const SparseRows<T>&, const T*, int, T*, Epilogue,                 \
+                                  const EpilogueArgs<T>&) noexcept;                                  \
+  template void inputGradProduct<T>(const SparseRows<T>&, const T*, int, T*, Epilogue,               \
+                                    const EpilogueArgs<T>&) noexcept;                                \
+  template void weightGradProduct<T>(const SparseCols<T>&, const T*, int, T*, std::uint8_t*) noexcept; \
+  template void columnSumAccumulate<T>(const T*, T*, int, int) noexcept;
+FIRSTNET_KERNELS(float)
+FIRSTNET_KERNELS(double)
+#undef FIRSTNET_KERNELS
 
 }  // namespace firstnet

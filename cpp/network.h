@@ -15,6 +15,12 @@
 // gradients are sums that keep accumulating across calls until zeroGrad(). Templated on
 // the scalar: float for training, double for the gradient check in tests.
 // All buffers are allocated in the constructor.
+//
+// Every product's left operand is packed without its zeros first (packing.h): layer l's
+// input a_{l−1} by rows for the forward product and by columns for dW (both in one pass),
+// and dz_l by rows for dz_l W_lᵀ. The trainer packs the first layer's input straight from
+// uint8 pixels (clearInput, appendInputPixels, forwardPacked): the scaled batch is never
+// stored densely.
 #pragma once
 
 #include <cstdint>
@@ -47,9 +53,18 @@ class Network {
   /// across chunks equals one pass); without labels, returns lossSoFar.
   double forward(const T* X, int rows, const std::uint8_t* labels, double lossSoFar = 0.0) noexcept;
 
-  /// Backward pass after forward(X, rows, labels) with the same X: adds this chunk's
-  /// gradient sums into every layer's dW, db.
-  void backward(const T* X, int rows) noexcept;
+  /// Filling the first layer's packed input row by row, for forwardPacked(): an image's
+  /// uint8 pixels, each scaled by scale[pixel] (at most maxRows rows).
+  void clearInput() noexcept { packClear(inRows_.front(), &inCols_.front()); }
+  void appendInputPixels(const std::uint8_t* pixels, const float* scale) noexcept {
+    packPixelRow(pixels, scale, inRows_.front(), &inCols_.front());
+  }
+  /// forward() on the rows appended since clearInput().
+  double forwardPacked(const std::uint8_t* labels, double lossSoFar = 0.0) noexcept;
+
+  /// Backward pass after a forward with labels: adds that chunk's gradient sums into
+  /// every layer's dW, db.
+  void backward() noexcept;
 
   /// Zeroes every layer's dW, db.
   void zeroGrad() noexcept;
@@ -64,7 +79,10 @@ class Network {
   std::vector<Dense<T>> layers_;
   Activation activation_;
   int maxRows_;
-  std::vector<Matrix> Z_, A_, dZ_;  // per layer, maxRows×fanOut
+  std::vector<Matrix> Z_, A_, dZ_;     // per layer, maxRows×fanOut
+  std::vector<SparseRows<T>> inRows_;  // per layer: a_{l−1} packed by rows (maxRows×fanIn)
+  std::vector<SparseCols<T>> inCols_;  // per layer: the same by columns (packed together)
+  std::vector<SparseRows<T>> dzRows_;  // per layer l ≥ 1: dz_l packed by rows (maxRows×fanOut)
 };
 
 extern template class Network<float>;

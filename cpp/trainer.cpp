@@ -38,7 +38,6 @@ Trainer::Trainer(const TrainerSpec& spec)
       prng_(config_.seed),
       net_(config_.sizes, config_.activation, kChunk),
       optimizer_(makeOptimizer(config_)),
-      X_(Dense<float>::Matrix::Zero(kChunk, kInputSize)),
       y_(kChunk, 0),
       lastLoss_(std::numeric_limits<double>::quiet_NaN()),
       diagnostics_(net_.layerCount()) {
@@ -70,8 +69,7 @@ void Trainer::startEpoch(int n) {
   pos_ = stepStart_ = 0;
 }
 
-void Trainer::gather(const Dataset& data, const std::uint32_t* order, int first, int rows) {
-  const std::uint8_t* images = data.images();
+void Trainer::checkLabels(const Dataset& data, const std::uint32_t* order, int first, int rows) const {
   const std::uint8_t* labels = data.labels();
   for (int r = 0; r < rows; ++r) {
     const std::size_t row = order ? order[first + r] : static_cast<std::size_t>(first + r);
@@ -80,10 +78,17 @@ void Trainer::gather(const Dataset& data, const std::uint32_t* order, int first,
                             " must be 0–9 (got " + std::to_string(labels[row]) +
                             "); labels changed after setCount");
     }
+  }
+}
+
+void Trainer::gather(const Dataset& data, const std::uint32_t* order, int first, int rows) noexcept {
+  const std::uint8_t* images = data.images();
+  const std::uint8_t* labels = data.labels();
+  net_.clearInput();  // X: rows×784, packed
+  for (int r = 0; r < rows; ++r) {
+    const std::size_t row = order ? order[first + r] : static_cast<std::size_t>(first + r);
     y_[r] = labels[row];
-    const std::uint8_t* src = images + row * Dataset::kPixels;
-    float* dst = X_.data() + static_cast<std::size_t>(r) * Dataset::kPixels;
-    for (int p = 0; p < Dataset::kPixels; ++p) dst[p] = kPixelScale.v[src[p]];
+    net_.appendInputPixels(images + row * Dataset::kPixels, kPixelScale.v);
   }
 }
 
@@ -98,15 +103,21 @@ bool Trainer::advance(const Dataset& train, std::int64_t trainCount) {
                           ")");
   }
   if (!epochActive_) startEpoch(static_cast<int>(trainCount));
-  if (pos_ == stepStart_) {  // a new step begins
-    stepSize_ = std::min(batchSize(epochSize_), epochSize_ - stepStart_);
+  const bool newStep = pos_ == stepStart_;
+  const int size = newStep ? std::min(batchSize(epochSize_), epochSize_ - stepStart_) : stepSize_;
+  const int rows = std::min(kChunk, stepStart_ + size - pos_);
+  checkLabels(train, order_.data(), pos_, rows);  // may throw: nothing has changed yet
+  if (newStep) {
+    // A step done in one call replaces the last one's state and diagnostics together;
+    // one spread over calls would leave it half overwritten in between: settle first.
+    if (rows < size) settleDiagnostics();  // (uses the last step's stepSize_)
+    stepSize_ = size;
     net_.zeroGrad();
     lossSum_ = 0;
   }
-  const int rows = std::min(kChunk, stepStart_ + stepSize_ - pos_);
-  gather(train, order_.data(), pos_, rows);                   // X: rows×784, y: rows
-  lossSum_ = net_.forward(X_.data(), rows, y_.data(), lossSum_);  // p, dz_L; Σ loss
-  net_.backward(X_.data(), rows);                             // dW, db += this chunk's sums
+  gather(train, order_.data(), pos_, rows);               // X: rows×784 packed, y: rows
+  lossSum_ = net_.forwardPacked(y_.data(), lossSum_);    // p, dz_L; Σ loss
+  net_.backward();                                        // dW, db += this chunk's sums
   pos_ += rows;
   lastChunkRows_ = rows;
   if (pos_ - stepStart_ < stepSize_) return false;
@@ -118,21 +129,36 @@ void Trainer::finishStep() {
   const int m = stepSize_;
   const float mf = static_cast<float>(m);  // exact: m ≤ 100000 < 2^24
   const int L = net_.layerCount();
+  const bool everyRow = optimizer_->changesZeroGradients();
+  bool finite = true;
   for (int l = 0; l < L; ++l) {
+    // One pass per parameter: the mean gradient (dW = a_prevᵀ dz / m, db = mean of dz) is
+    // formed element by element inside the update; dW, db keep the sums (diagnostics divide
+    // the same way). Plain SGD visits only rows of W that some input touched; the rest have
+    // dW = +0 exactly.
     Dense<float>& layer = net_.layer(l);
-    float* dW = layer.mutableDW().data();
-    float* db = layer.mutableDb().data();
-    const long wn = static_cast<long>(layer.fanIn()) * layer.fanOut();
-    for (long i = 0; i < wn; ++i) dW[i] = dW[i] / mf;  // dW = a_prevᵀ dz / m
-    for (int j = 0; j < layer.fanOut(); ++j) db[j] = db[j] / mf;  // db = mean of dz
-    optimizer_->update(2 * l, layer.mutableW().data(), dW, static_cast<std::size_t>(wn));
-    optimizer_->update(2 * l + 1, layer.mutableB().data(), db,
-                       static_cast<std::size_t>(layer.fanOut()));
+    const std::size_t in = layer.fanIn(), out = layer.fanOut();
+    float* W = layer.mutableW().data();
+    const float* dW = layer.dW().data();
+    const std::uint8_t* state = layer.rowState();
+    if (everyRow) {
+      finite &= optimizer_->update(2 * l, W, dW, 0, in * out, mf);
+    } else {
+      for (std::size_t k = 0; k < in;) {  // runs of consecutive touched rows
+        if (state[k] != kRowSum) {
+          ++k;
+          continue;
+        }
+        std::size_t end = k + 1;
+        while (end < in && state[end] == kRowSum) ++end;
+        finite &= optimizer_->update(2 * l, W, dW, k * out, end * out, mf);
+        k = end;
+      }
+    }
+    finite &= optimizer_->update(2 * l + 1, layer.mutableB().data(), layer.db().data(), 0, out, mf);
   }
   lastLoss_ = lossSum_ / m;
-  for (int l = 0; l < L; ++l)
-    diagnostics_[l] = layerDiagnostics(net_.layer(l), net_.a(l), lastChunkRows_, l == L - 1,
-                                       config_.activation);
+  diagnosticsPending_ = true;
   ++steps_;
   ++stepInEpoch_;
   samplesSeen_ += m;
@@ -141,11 +167,10 @@ void Trainer::finishStep() {
     diverged_ = true;
     divergedMessage_ = "training diverged: loss is " + formatNumber(lastLoss_) + " at step " +
                        std::to_string(steps_) + "; lower the learning rate";
-  } else {
-    for (int l = 0; l < L && !diverged_; ++l) {
-      // weightNorm is ‖W‖ after the update: not finite iff some weight is not.
+  } else if (!finite) {
+    for (int l = 0; l < L && !diverged_; ++l) {  // rare: find the layer for the message
       const Dense<float>& layer = net_.layer(l);
-      if (!std::isfinite(diagnostics_[l].weightNorm) ||
+      if (!std::isfinite(frobeniusNorm(layer.W().data(), static_cast<long>(layer.fanIn()) * layer.fanOut())) ||
           !std::isfinite(frobeniusNorm(layer.b().data(), layer.fanOut()))) {
         diverged_ = true;
         divergedMessage_ = "training diverged: a parameter of layer " + std::to_string(l) +
@@ -171,12 +196,14 @@ EvalResult Trainer::evaluate(const Dataset& data, std::int64_t start, std::int64
   requireRange(start, "evaluate start", 0, data.count() - 1);
   requireRange(count, "evaluate count", 1, data.count() - start);
   const int classes = net_.classes();
+  settleDiagnostics();  // the forward passes below overwrite the last chunk's activations
   EvalResult result;
   double lossSum = 0;
   for (int first = static_cast<int>(start); first < start + count; first += kChunk) {
     const int rows = static_cast<int>(std::min<std::int64_t>(kChunk, start + count - first));
+    checkLabels(data, nullptr, first, rows);
     gather(data, nullptr, first, rows);
-    lossSum = net_.forward(X_.data(), rows, y_.data(), lossSum);
+    lossSum = net_.forwardPacked(y_.data(), lossSum);
     const float* p = net_.probabilities();
     for (int r = 0; r < rows; ++r) {
       const float* pr = p + static_cast<long>(r) * classes;
@@ -197,8 +224,10 @@ EvalResult Trainer::evaluate(const Dataset& data, std::int64_t start, std::int64
 void Trainer::predict(const std::uint8_t* image, float* out) {
   requireNonNull(image, "predict imagePtr");
   requireNonNull(out, "predict outPtr");
-  for (int p = 0; p < Dataset::kPixels; ++p) X_(0, p) = kPixelScale.v[image[p]];
-  net_.forward(X_.data(), 1, nullptr);
+  settleDiagnostics();
+  net_.clearInput();
+  net_.appendInputPixels(image, kPixelScale.v);
+  net_.forwardPacked(nullptr);
   std::memcpy(out, net_.probabilities(), sizeof(float) * net_.classes());
 }
 
@@ -220,6 +249,7 @@ void Trainer::setParams(std::int64_t l, const float* W, const float* b) {
     if (!std::isfinite(W[i])) failArgument("setParams wPtr[" + std::to_string(i) + "]", "finite", W[i]);
   for (int j = 0; j < layer.fanOut(); ++j)
     if (!std::isfinite(b[j])) failArgument("setParams bPtr[" + std::to_string(j) + "]", "finite", b[j]);
+  settleDiagnostics();  // weightNorm is of the weights the last step left
   std::memcpy(layer.mutableW().data(), W, sizeof(float) * wn);
   std::memcpy(layer.mutableB().data(), b, sizeof(float) * layer.fanOut());
   optimizer_->reset(2 * li);
@@ -227,8 +257,19 @@ void Trainer::setParams(std::int64_t l, const float* W, const float* b) {
   pos_ = stepStart_;  // a partial step restarts (zeroGrad happens on the next advance)
 }
 
+void Trainer::settleDiagnostics() const {
+  if (!diagnosticsPending_) return;
+  const int L = net_.layerCount();
+  for (int l = 0; l < L; ++l)
+    diagnostics_[l] = layerDiagnostics(net_.layer(l), net_.a(l), lastChunkRows_, l == L - 1,
+                                       config_.activation, static_cast<float>(stepSize_));
+  diagnosticsPending_ = false;
+}
+
 LayerDiagnostics Trainer::diagnostics(std::int64_t l) const {
-  return diagnostics_[checkLayer(l, "diagnostics l")];
+  const int li = checkLayer(l, "diagnostics l");
+  settleDiagnostics();
+  return diagnostics_[li];
 }
 
 }  // namespace firstnet

@@ -75,6 +75,8 @@ class Trainer {
   void setParams(std::int64_t l, const float* W, const float* b);
 
   /// Statistics of layer l from the last completed step (zeros before the first).
+  /// Computed when first asked for after a step, not by every step (they cost two passes
+  /// over all weights in double — more than a whole step at batch 1).
   LayerDiagnostics diagnostics(std::int64_t l) const;
 
   const TrainerConfig& config() const { return config_; }
@@ -85,17 +87,24 @@ class Trainer {
   /// Throws unless 0 ≤ l < layerCount(); name is e.g. "getParams l".
   int checkLayer(std::int64_t l, const char* name) const;
   void startEpoch(int n);
-  /// X[r,:] = images[row_r,:] / 255, y[r] = labels[row_r] for r < rows, where row_r is
-  /// order[first + r] (order != nullptr) or first + r.
-  void gather(const Dataset& data, const std::uint32_t* order, int first, int rows);
+  /// Throws unless labels[row_r] ≤ 9 for r < rows, where row_r is order[first + r]
+  /// (order != nullptr) or first + r. Checked before anything is changed.
+  void checkLabels(const Dataset& data, const std::uint32_t* order, int first, int rows) const;
+  /// The network's input = images[row_r,:] / 255 packed without zeros (the scaling fused
+  /// into the packing), y[r] = labels[row_r], for r < rows.
+  void gather(const Dataset& data, const std::uint32_t* order, int first, int rows) noexcept;
   void finishStep();
+  /// Computes diagnostics_ for the last completed step if a step ended since they were
+  /// last computed. Called before anything overwrites what they are computed from (dW,
+  /// W, the last chunk's activations): a step that spans several calls, evaluate,
+  /// predict, setParams.
+  void settleDiagnostics() const;
 
   TrainerConfig config_;
   Prng prng_;
   Network<float> net_;
   std::unique_ptr<Optimizer> optimizer_;
-  Dense<float>::Matrix X_;       // kChunk × 784, the scaled micro-chunk
-  std::vector<std::uint8_t> y_;  // kChunk labels
+  std::vector<std::uint8_t> y_;  // kChunk labels of the packed micro-chunk
 
   std::vector<std::uint32_t> order_;  // current epoch's permutation of [0, epochSize_)
   int epochSize_ = 0;
@@ -110,7 +119,8 @@ class Trainer {
   std::int64_t steps_ = 0, epochs_ = 0, stepInEpoch_ = 0, samplesSeen_ = 0;
   bool diverged_ = false;
   std::string divergedMessage_;
-  std::vector<LayerDiagnostics> diagnostics_;
+  mutable std::vector<LayerDiagnostics> diagnostics_;
+  mutable bool diagnosticsPending_ = false;  // a step ended; diagnostics_ not yet computed
 };
 
 }  // namespace firstnet

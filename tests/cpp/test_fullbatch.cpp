@@ -40,7 +40,7 @@ TEST(FullBatch, MicroChunksEqualASinglePass) {
   }
   net.zeroGrad();
   const double loss = net.forward(X.data(), n, y.data()) / n;
-  net.backward(X.data(), n);
+  net.backward();
   const float lr = 0.3f;
   for (int l = 0; l < net.layerCount(); ++l) {  // W -= lr · dW/m
     auto& layer = net.layer(l);

@@ -62,7 +62,7 @@ TEST_P(GradCheck, AnalyticMatchesCentralDifference) {
 
   net.zeroGrad();
   net.forward(X.data(), kRows, y);
-  net.backward(X.data(), kRows);
+  net.backward();
 
   const double h = 1e-6;
   double worst = 0;
@@ -142,8 +142,8 @@ TEST(GradCheckFloat, FloatGradientsAgreeWithDouble) {
     const double ld = nd.forward(Xd.data(), 8, y);
     const double lf = nf.forward(Xf.data(), 8, y);
     EXPECT_NEAR(lf, ld, 1e-4 * std::fabs(ld));
-    nd.backward(Xd.data(), 8);
-    nf.backward(Xf.data(), 8);
+    nd.backward();
+    nf.backward();
     for (int l = 0; l < nd.layerCount(); ++l) {
       const auto& gd = nd.layer(l).dW();
       const auto& gf = nf.layer(l).dW();

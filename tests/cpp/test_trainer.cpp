@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "dataset.h"
@@ -244,6 +245,55 @@ TEST(Trainer, Diagnostics) {
   double s = 0;
   for (float w : W) s += double(w) * w;
   EXPECT_NEAR(t.diagnostics(2).weightNorm, std::sqrt(s), 1e-9);
+}
+
+// Diagnostics are computed when first asked for, not by every step. Whenever they are
+// asked — right after the step, after evaluate/predict/setParams overwrote the network's
+// buffers, or in the middle of the next step when it spans several calls — they must be
+// those of the last completed step, bit for bit.
+TEST(Trainer, DiagnosticsAreOfTheLastCompletedStepWheneverAsked) {
+  auto same = [](const LayerDiagnostics& x, const LayerDiagnostics& y) {
+    return testutil::doubleBits(x.activationMean) == testutil::doubleBits(y.activationMean) &&
+           testutil::doubleBits(x.activationStd) == testutil::doubleBits(y.activationStd) &&
+           testutil::doubleBits(x.inactiveFraction) == testutil::doubleBits(y.inactiveFraction) &&
+           testutil::doubleBits(x.weightGradNorm) == testutil::doubleBits(y.weightGradNorm) &&
+           testutil::doubleBits(x.weightNorm) == testutil::doubleBits(y.weightNorm);
+  };
+  for (const char* opt : {"sgd", "momentum"}) {
+    for (double batch : {0.0, 7.0}) {  // full batch: 600 = 256 + 256 + 88, three calls a step
+      SCOPED_TRACE(::testing::Message() << opt << " batch " << batch);
+      Dataset d(600);
+      fillSynthetic(d, 600);
+      TrainerSpec spec = smallSpec("784,32,16,10", batch, 4);
+      spec.optimizer = opt;
+      Trainer eager(spec), lazy(spec);
+      std::vector<float> probs(600 * 10), p(10), W(784 * 32), bias(32);
+      for (int step = 0; step < 3; ++step) {
+        trainSteps(eager, d, 600, 1);
+        trainSteps(lazy, d, 600, 1);
+        std::vector<LayerDiagnostics> want;
+        for (int l = 0; l < 3; ++l) want.push_back(eager.diagnostics(l));
+        // lazy: first overwrite everything the diagnostics are computed from …
+        lazy.evaluate(d, 0, 600, probs.data(), nullptr);
+        lazy.predict(d.images() + 784, p.data());
+        lazy.getParams(0, W.data(), bias.data());
+        lazy.setParams(0, W.data(), bias.data());  // same values: only momentum state resets
+        if (batch == 0) EXPECT_FALSE(lazy.advance(d, 600));  // the next step, one third done
+        for (int l = 0; l < 3; ++l) EXPECT_TRUE(same(lazy.diagnostics(l), want[l])) << "layer " << l << " step " << step;
+        if (batch == 0) {  // finish the next step the same way in both
+          while (!lazy.advance(d, 600)) {
+          }
+          while (!eager.advance(d, 600)) {
+          }
+        } else {
+          trainSteps(lazy, d, 600, 1);
+          trainSteps(eager, d, 600, 1);
+        }
+        if (std::string(opt) == "momentum") break;  // setParams reset lazy's momentum: they part
+      }
+      EXPECT_GT(lazy.diagnostics(0).weightGradNorm, 0);
+    }
+  }
 }
 
 TEST(Trainer, NamesAndShapes) {

@@ -1,0 +1,217 @@
+// `npm run bench:browser`: the app in headless Chromium (Debian's, via playwright-core),
+// default preset, measured with the page's own performance API:
+//
+//   firstStepMs      cold navigation (fresh profile: nothing cached) → the first training
+//                    step's loss on the page, Train clicked as soon as it is enabled
+//   timeTo97Seconds  data already cached (a second navigation in the same profile, the
+//                    data in): Train click → the first test evaluation ≥ 97 % on the page
+//   longestTaskMs    longest main-thread task while training (PerformanceObserver
+//                    'longtask', which reports tasks ≥ 50 ms; 0 = none that long)
+//   heapBytes        wasm memory with all 70,000 images loaded (the About panel's value)
+//   shippedGzipBytes JS + wasm of the built site, gzip'd (what a reader downloads, data aside)
+//
+// Builds the wasm, the data and the site into build/bench-site/ (its own folder, so a
+// dist/ in use elsewhere is left alone), serves it with `vite preview` as a child process
+// it owns (stopped by its process group id), and ends with one JSON line.
+//
+//   node scripts/bench-browser.mjs [--no-build]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SITE = 'build/bench-site';
+const log = (s) => process.stderr.write(`${s}\n`);
+const TRAIN_TIMEOUT_MS = 180_000;
+
+function run(cmd, argv) {
+  const r = spawnSync(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`bench:browser: \`${cmd} ${argv.join(' ')}\` failed (${r.status})`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** `vite preview` of SITE on a free port, in its own process group (stopped with -pid). */
+async function startPreview() {
+  const port = await freePort();
+  const child = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', '--outDir', `${ROOT}${SITE}`, '--bypass-lock'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (child.exitCode === null) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  };
+  const url = `http://127.0.0.1:${port}/`;
+  const end = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited (${child.exitCode}):\n${output}`);
+    try {
+      if ((await fetch(url)).ok) break;
+    } catch {
+      // not yet listening
+    }
+    if (Date.now() > end) {
+      await stop();
+      throw new Error(`vite preview did not answer at ${url}:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, stop };
+}
+
+/** Sum of gzip'd sizes of the site's .js/.mjs and .wasm files. */
+function shippedGzipBytes(dir) {
+  let total = 0;
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(m?js|wasm)$/.test(name)) total += gzipSync(readFileSync(p), { level: 9 }).length;
+    }
+  };
+  walk(dir);
+  return total;
+}
+
+// Installed before any page script: collects long tasks (≥ 50 ms) with their start times.
+const OBSERVE_LONG_TASKS = () => {
+  const tasks = [];
+  Object.defineProperty(window, '__benchLongTasks', { value: tasks });
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) tasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // no longtask support: the list stays empty
+  }
+};
+
+const view = (page, expr) => page.evaluate(expr);
+
+async function main() {
+  if (!process.argv.includes('--no-build')) {
+    log('bench:browser: building the wasm core, the MNIST assets and the site…');
+    run('bash', ['scripts/build-wasm.sh']);
+    run('node', ['scripts/build-data.mjs']);
+    run('npx', ['vite', 'build', '--outDir', `${ROOT}${SITE}`, '--emptyOutDir', '--logLevel', 'warn']);
+  }
+  if (!existsSync(`${ROOT}${SITE}/index.html`)) throw new Error(`${SITE} is not built: run without --no-build`);
+  const shipped = shippedGzipBytes(`${ROOT}${SITE}`);
+
+  const preview = await startPreview();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const result = {};
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(OBSERVE_LONG_TASKS);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+
+    // 1. Cold: a fresh profile, Train as soon as it is enabled, until the first step's loss.
+    log('bench:browser: cold navigation → first step…');
+    await page.goto(preview.url);
+    await page.waitForFunction(() => !document.getElementById('train').disabled, null, { timeout: 60_000 });
+    const trainEnabledMs = await view(page, () => performance.now());
+    await page.click('#train');
+    await page.waitForFunction(() => window.__firstnet.steps >= 1, null, { timeout: 60_000, polling: 'raf' });
+    const firstStepMs = await view(page, () => performance.now());
+    // Let the data finish arriving (and the service worker cache it) before the warm run.
+    await page.waitForFunction(() => document.querySelector('dd.heap')?.dataset.bytes && window.__firstnet.state !== 'waiting', null, { timeout: 120_000 });
+    await page.click('#pause').catch(() => {});
+
+    // 2. Warm: navigate again (cache filled), wait until the data is in, then Train.
+    log('bench:browser: cached data → time to 97 % test accuracy (default preset)…');
+    await page.goto(preview.url);
+    await page.waitForFunction(() => window.__firstnet?.state === 'idle' && !document.getElementById('train').disabled, null, { timeout: 120_000, polling: 100 });
+    const start = await view(page, () => performance.now());
+    await page.click('#train');
+    const reached = await page
+      .waitForFunction(
+        () => {
+          const v = window.__firstnet;
+          const hit = v.evaluations.find((e) => e.testAccuracy >= 0.97);
+          if (hit) return { now: performance.now(), ...hit };
+          return v.state === 'done' || v.state === 'failed' ? { now: performance.now(), failed: v.state } : null;
+        },
+        null,
+        { timeout: TRAIN_TIMEOUT_MS, polling: 'raf' },
+      )
+      .then((h) => h.jsonValue());
+    const end = await view(page, () => ({
+      tasks: window.__benchLongTasks,
+      heap: Number(document.querySelector('dd.heap')?.dataset.bytes ?? NaN),
+      evaluations: window.__firstnet.evaluations,
+      steps: window.__firstnet.steps,
+      config: window.__firstnet.config,
+    }));
+    const during = end.tasks.filter((t) => t.start >= start && t.start <= reached.now);
+    Object.assign(result, {
+      timeTo97Seconds: reached.failed ? null : Number(((reached.now - start) / 1000).toFixed(3)),
+      epochsTo97: reached.failed ? null : reached.epoch,
+      testAccuracyAt97: reached.failed ? null : reached.testAccuracy,
+      firstStepMs: Math.round(firstStepMs),
+      trainEnabledMs: Math.round(trainEnabledMs),
+      longestTaskMs: Math.round(Math.max(0, ...during.map((t) => t.duration))),
+      longTasksWhileTraining: during.length,
+      heapBytes: end.heap,
+      shippedGzipBytes: shipped,
+      errors: errors.length,
+    });
+    log(
+      [
+        '',
+        `| measure | value | goal |`,
+        `|---|---|---|`,
+        `| time to ≥ 97 % test accuracy (cached data, default preset ${end.config ? `${end.config.layers ?? ''} batch ${end.config.batch} lr ${end.config.lr}` : ''}) | ${result.timeTo97Seconds ?? 'not reached'} s (epoch ${result.epochsTo97}, ${(100 * (result.testAccuracyAt97 ?? 0)).toFixed(2)} %) | ≤ 5 s |`,
+        `| first step after cold navigation | ${result.firstStepMs} ms (Train enabled at ${result.trainEnabledMs} ms) | ≤ 1500 ms |`,
+        `| longest main-thread task while training | ${result.longestTaskMs} ms (${result.longTasksWhileTraining} tasks ≥ 50 ms) | ≤ 50 ms |`,
+        `| wasm heap, 70,000 images loaded | ${(result.heapBytes / 2 ** 20).toFixed(1)} MiB | ≤ 64 MiB |`,
+        `| shipped JS + wasm, gzip | ${(result.shippedGzipBytes / 1024).toFixed(1)} KiB | ≤ 150 KB |`,
+        `| page errors | ${result.errors} | 0 |`,
+        '',
+      ].join('\n'),
+    );
+    await context.close();
+  } finally {
+    await browser.close();
+    await preview.stop();
+  }
+  console.log(JSON.stringify(result));
+}
+
+await main();
