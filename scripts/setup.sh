@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what firstnet needs and is missing, then the npm packages.
 #   setup.sh app   — what `npm start` needs: emscripten, Eigen, cmake, g++
-#   setup.sh test  — also what `npm test` needs: GoogleTest, Chromium, NumPy (interop test)
+#   setup.sh test  — also what `npm test` needs: GoogleTest, Chromium, NumPy (interop test),
+#                    Fashion-MNIST (bring-your-own-data tests)
 # Only Debian's and npm's registries are used. Idempotent and quick when all is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ if [ "$profile" = test ]; then
   want libgtest-dev
   want chromium
   want python3-numpy
+  want dataset-fashion-mnist
 fi
 
 if [ ${#need[@]} -gt 0 ]; then

@@ -160,11 +160,11 @@ describe('firstnet in Chromium', () => {
   it('a failed download is named, and Train again retries it', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.route('**/data/mnist/train-1.bin', (route) => route.abort());
+    await page.route('**/data/mnist/train-1.bin?*', (route) => route.abort());
     await page.goto(`${preview.url}#train=2000&epochs=1`);
     await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'failed', null, { timeout: 60_000 });
     expect(await page.textContent('.messages.errors:not(.url-problems)')).toMatch(/MNIST data could not be loaded: train-1\.bin/);
-    await page.unroute('**/data/mnist/train-1.bin');
+    await page.unroute('**/data/mnist/train-1.bin?*');
     await page.click('#train');
     await waitForEpoch(page, 1);
     // The aborted request is the only console error the browser logs; nothing was thrown.

@@ -42,16 +42,23 @@ async function waitForHttp(url: string, child: ChildProcess, log: () => string, 
   throw new Error(`vite preview did not answer at ${url} within ${timeoutMs} ms:\n${log()}`);
 }
 
+/**
+ * The built site the browser tests serve: dist/, or FIRSTNET_DIST (a folder relative to the
+ * project, e.g. build/dist-mine from `npx vite build --outDir build/dist-mine`) so that one
+ * session's tests do not race another session's rebuild of dist/.
+ */
+export const DIST = process.env.FIRSTNET_DIST ? process.env.FIRSTNET_DIST.replace(/\/*$/, '/') : 'dist/';
+
 /** Serves dist/ on a free port; stop() ends the child process group it started. */
 export async function startPreview(): Promise<Preview> {
-  if (!existsSync(`${ROOT}dist/index.html`)) throw new Error('dist/ is not built: run `npx vite build` first');
-  if (!existsSync(`${ROOT}dist/data/mnist/manifest.json`)) throw new Error('dist/ has no MNIST data: run `node scripts/build-data.mjs`, then `npx vite build`');
+  if (!existsSync(`${ROOT}${DIST}index.html`)) throw new Error(`${DIST} is not built: run \`npx vite build\` first`);
+  if (!existsSync(`${ROOT}${DIST}data/mnist/manifest.json`)) throw new Error(`${DIST} has no MNIST data: run \`node scripts/build-data.mjs\`, then \`npx vite build\``);
   const port = await freePort();
   // detached: the child leads its own process group, so npx and the node it starts are
   // stopped together by signalling -pid (only processes this helper started).
   // --bypass-lock: Vite 8 refuses a second preview of a project (e.g. one a developer has
   // open); ours has its own free port, so the lock protects nothing here.
-  const child = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', '--bypass-lock'], {
+  const child = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1', '--bypass-lock', '--outDir', `${ROOT}${DIST}`], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

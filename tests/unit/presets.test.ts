@@ -22,7 +22,7 @@ describe('presets', () => {
   it('default: 128,64 relu he sgd lr 0.1 batch 64 epochs 5 seed 1 train 60000', () => {
     expect(presetConfig('default')).toEqual({
       preset: 'default', layers: [128, 64], activation: 'relu', init: { kind: 'he', scale: 0.01 }, optimizer: 'sgd',
-      lr: 0.1, momentum: 0.9, batch: 64, epochs: 5, seed: 1, train: 60000, hide: [],
+      lr: 0.1, momentum: 0.9, batch: 64, epochs: 5, seed: 1, train: 60000, hide: [], lock: [], origin: '',
     });
     expect({ ...presetConfig('default') }).toEqual({ ...DEFAULT_CONFIG });
   });
@@ -30,7 +30,7 @@ describe('presets', () => {
   it('chapter: the literal chapter code — 128,64 relu normal:0.01 sgd lr 0.01 full batch 50 epochs', () => {
     expect(presetConfig('chapter')).toEqual({
       preset: 'chapter', layers: [128, 64], activation: 'relu', init: { kind: 'normal', scale: 0.01 }, optimizer: 'sgd',
-      lr: 0.01, momentum: 0.9, batch: 'full', epochs: 50, seed: 1, train: 60000, hide: [],
+      lr: 0.01, momentum: 0.9, batch: 'full', epochs: 50, seed: 1, train: 60000, hide: [], lock: [], origin: '',
     });
     const text = PRESETS.find((p) => p.id === 'chapter')!.explanation;
     expect(text).toContain('11.35 %');
@@ -44,7 +44,7 @@ describe('presets', () => {
     expect(presetConfig('third-layer')).toEqual({ ...d, preset: 'third-layer', layers: [128, 64, 32] });
     expect(presetConfig('narrow')).toEqual({ ...d, preset: 'narrow', layers: [32, 16] });
     expect(presetConfig('batch-1')).toMatchObject({ batch: 1, lr: 0.01, epochs: 1 });
-    expect(presetConfig('full-batch')).toMatchObject({ batch: 'full', init: { kind: 'he' }, lr: 0.5, epochs: 50 });
+    expect(presetConfig('full-batch')).toMatchObject({ batch: 'full', init: { kind: 'he' }, lr: 0.1, epochs: 50, train: 10000 });
     expect(presetConfig('init-large').init).toEqual({ kind: 'normal', scale: 1 });
     expect(presetConfig('init-tiny').init).toEqual({ kind: 'normal', scale: 0.001 });
   });
@@ -61,7 +61,7 @@ describe('presets', () => {
     expect(buildPreset(bad).errors).toEqual([
       "lr: 'fast' is not valid: expected a number in (0, 1000]",
       'hide: a preset may not set it',
-      "colour: unknown setting 'colour' (known: preset, layers, activation, init, optimizer, lr, momentum, batch, epochs, seed, train, hide)",
+      "colour: unknown setting 'colour' (known: preset, layers, activation, init, optimizer, lr, momentum, batch, epochs, seed, train, hide, lock, origin)",
     ]);
   });
 });

@@ -6,11 +6,14 @@ import {
   HIDE_GROUPS,
   SETTINGS,
   SETTING_KEYS,
+  LOCKABLE,
   applySetting,
+  buildPreset,
   cloneConfig,
   configToHash,
   describeConfig,
   diffConfigs,
+  lockedKeys,
   parseHash,
   toTrainerSpec,
 } from '../../web/src/config/settings';
@@ -20,9 +23,9 @@ const base = (): TrainConfig => cloneConfig(DEFAULT_CONFIG);
 
 describe('the table', () => {
   it('has exactly the contract keys, in order, each with a range', () => {
-    expect(SETTING_KEYS).toEqual(['preset', 'layers', 'activation', 'init', 'optimizer', 'lr', 'momentum', 'batch', 'epochs', 'seed', 'train', 'hide']);
+    expect(SETTING_KEYS).toEqual(['preset', 'layers', 'activation', 'init', 'optimizer', 'lr', 'momentum', 'batch', 'epochs', 'seed', 'train', 'hide', 'lock', 'origin']);
     for (const k of SETTING_KEYS) expect(SETTINGS[k].range.length).toBeGreaterThan(3);
-    expect(HIDE_GROUPS).toEqual(['controls', 'chart', 'grid', 'draw', 'weights', 'presets', 'data', 'about']);
+    expect(HIDE_GROUPS).toEqual(['controls', 'chart', 'grid', 'draw', 'weights', 'presets', 'data', 'about', 'models', 'runs']);
   });
 
   // key → [raw value, expected parsed value, canonical serialization]
@@ -58,6 +61,14 @@ describe('the table', () => {
     ['train', '60000', 60000, '60000'],
     ['hide', 'draw,weights', ['draw', 'weights'], 'draw,weights'],
     ['hide', '', [], ''],
+    ['lock', 'lr,activation', ['lr', 'activation'], 'lr,activation'],
+    ['lock', 'LR,lr', ['lr'], 'lr'],
+    ['lock', 'all', ['all'], 'all'],
+    ['lock', 'lr,all', ['all'], 'all'],
+    ['lock', '', [], ''],
+    ['origin', 'https://book.example', 'https://book.example', 'https://book.example'],
+    ['origin', 'http://127.0.0.1:8080/', 'http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['origin', '', '', ''],
     ['hide', 'about,about', ['about'], 'about'],
   ];
   for (const [key, raw, value, canonical] of good) {
@@ -110,6 +121,16 @@ describe('the table', () => {
     ['train', '0'],
     ['train', '60001'],
     ['hide', 'draw,sidebar'],
+    ['lock', 'hide'],
+    ['lock', 'origin'],
+    ['lock', 'lr,banana'],
+    ['origin', 'book.example'],
+    ['origin', 'https://book.example/chapter3'],
+    ['origin', 'https://book.example?x=1'],
+    ['origin', 'https://user@book.example'],
+    ['origin', 'javascript:alert(1)'],
+    ['origin', 'file:///tmp'],
+    ['origin', '*'],
   ];
   for (const [key, raw] of bad) {
     it(`refuses ${key}=${JSON.stringify(raw)} with a message naming key and value`, () => {
@@ -171,7 +192,8 @@ describe('configToHash', () => {
   it('round-trips every key through parseHash', () => {
     const configs: TrainConfig[] = [
       base(),
-      { ...base(), layers: [], activation: 'tanh', init: { kind: 'xavier', scale: 0.01 }, optimizer: 'momentum', lr: 1e-7, momentum: 0.5, batch: 'full', epochs: 1000, seed: 4294967295, train: 1, hide: [...HIDE_GROUPS] },
+      { ...base(), layers: [], activation: 'tanh', init: { kind: 'xavier', scale: 0.01 }, optimizer: 'momentum', lr: 1e-7, momentum: 0.5, batch: 'full', epochs: 1000, seed: 4294967295, train: 1, hide: [...HIDE_GROUPS], lock: ['lr', 'seed'], origin: 'https://book.example:8443' },
+      { ...base(), lock: ['all'], origin: 'http://127.0.0.1:5173' },
       { ...parseHash('preset=init-tiny').config, lr: 0.30000000000000004, layers: [1024, 1, 7] },
       { ...base(), preset: 'no-such-preset' },
     ];
@@ -193,10 +215,20 @@ describe('applySetting (CLI flags)', () => {
     expect(applySetting(c, 'from', 'x')).toMatch(/^unknown setting 'from' \(known: preset, layers, /);
   });
 
-  it('preset replaces everything but hide', () => {
-    const c = { ...base(), lr: 3, hide: ['draw'] };
+  it('preset replaces everything but the page keys (hide, lock, origin)', () => {
+    const c = { ...base(), lr: 3, hide: ['draw'], lock: ['lr'], origin: 'https://book.example' };
     expect(applySetting(c, 'preset', 'chapter')).toBeNull();
-    expect(c).toEqual({ ...parseHash('preset=chapter').config, hide: ['draw'] });
+    expect(c).toEqual({ ...parseHash('preset=chapter').config, hide: ['draw'], lock: ['lr'], origin: 'https://book.example' });
+  });
+
+  it('lockedKeys expands all; a preset may not set lock or origin; runs never differ by them', () => {
+    expect([...lockedKeys({ lock: ['lr', 'seed'] })]).toEqual(['lr', 'seed']);
+    expect([...lockedKeys({ lock: ['all'] })]).toEqual([...LOCKABLE]);
+    expect(LOCKABLE).not.toContain('hide');
+    const p = buildPreset({ id: 'x', title: 'x', illustrates: 'x', explanation: 'x', settings: { lock: 'all', origin: 'https://a.example' } });
+    expect(p.errors).toEqual(['lock: a preset may not set it', 'origin: a preset may not set it']);
+    expect(diffConfigs({ ...base(), lock: ['all'], origin: 'https://a.example' }, base())).toBe('same settings');
+    expect(configToHash({ ...base(), lock: ['lr'], origin: 'https://a.example' })).toBe('preset=default&lock=lr&origin=https:%2F%2Fa.example');
   });
 });
 

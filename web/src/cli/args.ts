@@ -78,7 +78,7 @@ export function parseArgs(argv: string[]): CliArgs {
   const explicit = new Set<string>();
   for (const [k, v] of flags) {
     if (k === 'json' || k === 'preset' || FILE_FLAGS.has(k)) continue;
-    if (k === 'hide') throw new UsageError('--hide is for the page, not the command line');
+    if (k === 'hide' || k === 'lock' || k === 'origin') throw new UsageError(`--${k} is for the page, not the command line`);
     if (v === true) throw new UsageError(`--${k} needs a value`);
     const err = applySetting(config, k, v);
     if (err) throw new UsageError(`--${k}: ${err}`);

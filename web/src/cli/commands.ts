@@ -1,6 +1,7 @@
 // `firstnet train` and `firstnet eval`: the same wasm and the same numbers as the browser.
 import { readFile, writeFile } from 'node:fs/promises';
 import { toTrainerSpec, describeConfig } from '../config/settings';
+import { configNotices } from '../config/limits';
 import { INPUT_SIZE, OUTPUT_SIZE } from '../config/types';
 import type { Engine, Dataset } from '../engine/engine';
 import { readModelNpz, writeModelNpz } from '../formats/npz';
@@ -47,6 +48,9 @@ export async function trainCommand(engine: Engine, args: TrainArgs, io: Io): Pro
     config.layers = hidden;
     config.activation = model.activation;
   }
+
+  // Valid values the core adjusts (batch larger than the training set): said, on stderr.
+  for (const notice of configNotices(config)) io.err(`firstnet: note: ${notice}`);
 
   const dir = args.data ?? io.defaultDataDir;
   const trainData = await readIdxPair(dir, 'train');

@@ -5,6 +5,25 @@ import presetsJson from './presets.json';
 import { buildPreset, configForPreset, type PresetJson } from './settings';
 import type { TrainConfig } from './types';
 
+/**
+ * What the CLI measured for a preset with its own settings (scripts/measure-presets.mjs):
+ * the same wasm as the browser, so a reader with the same seed sees these numbers exactly.
+ */
+export interface PresetMeasurement {
+  seed: number;
+  epochs: number;
+  /** After the last epoch, as a fraction (0–1). */
+  testAccuracy: number;
+  testLoss: number;
+  /** Mean training loss over the first and the last epoch's steps. */
+  trainLossFirstEpoch: number;
+  trainLossLastEpoch: number;
+  testAccuracyPerEpoch: number[];
+  testLossPerEpoch: number[];
+  /** Seconds of training (evaluation excluded) on the machine that measured it. */
+  seconds: number;
+}
+
 export interface Preset {
   id: string;
   title: string;
@@ -12,6 +31,9 @@ export interface Preset {
   illustrates: string;
   /** One plain paragraph: what it shows and what to look for. */
   explanation: string;
+  /** What to notice, written from the measured numbers (shown beside them and after a run). */
+  notice: string;
+  measured: PresetMeasurement | null;
   /** Its settings as written in presets.json (URL-style strings). */
   settings: Readonly<Record<string, string>>;
   config: Readonly<TrainConfig>;
@@ -33,10 +55,27 @@ function load(list: unknown): readonly Preset[] {
     if (typeof p.settings !== 'object' || p.settings === null) throw new Error(`${where} (${p.id}): settings must be an object`);
     const { config, errors } = buildPreset(p);
     if (errors.length) throw new Error(`${where} (${p.id}): ${errors.join('; ')}`);
-    return Object.freeze({ ...p, settings: Object.freeze({ ...p.settings }), config: Object.freeze(config) });
+    const extra = entry as { notice?: unknown; measured?: unknown };
+    const notice = extra.notice ?? '';
+    if (typeof notice !== 'string') throw new Error(`${where} (${p.id}): notice must be a string`);
+    const measured = extra.measured === undefined ? null : checkMeasured(extra.measured, `${where} (${p.id}).measured`, config.epochs);
+    return Object.freeze({ ...p, notice, measured, settings: Object.freeze({ ...p.settings }), config: Object.freeze(config) });
   });
   if (!seen.has('default')) throw new Error("presets.json: a preset 'default' is required");
   return Object.freeze(out);
+}
+
+function checkMeasured(v: unknown, where: string, epochs: number): PresetMeasurement {
+  if (typeof v !== 'object' || v === null) throw new Error(`${where}: must be an object`);
+  const m = v as Record<string, unknown>;
+  const nums = ['seed', 'epochs', 'testAccuracy', 'testLoss', 'trainLossFirstEpoch', 'trainLossLastEpoch', 'seconds'];
+  for (const k of nums) if (typeof m[k] !== 'number' || !Number.isFinite(m[k])) throw new Error(`${where}: ${k} must be a finite number`);
+  for (const k of ['testAccuracyPerEpoch', 'testLossPerEpoch']) {
+    const a = m[k];
+    if (!Array.isArray(a) || a.length !== m.epochs || !a.every((x) => typeof x === 'number')) throw new Error(`${where}: ${k} must list one number per epoch`);
+  }
+  if (m.epochs !== epochs) throw new Error(`${where}: measured over ${String(m.epochs)} epochs, but the preset trains ${epochs}: measure it again (scripts/measure-presets.mjs)`);
+  return Object.freeze({ ...(m as unknown as PresetMeasurement) });
 }
 
 /** All presets, in the order an author listed them. */

@@ -8,12 +8,16 @@ import presetsJson from './presets.json';
 import { INPUT_SIZE, OUTPUT_SIZE, type Activation, type InitSpec, type Optimizer, type TrainConfig } from './types';
 
 /** Control groups that `hide=` may hide (embed mode). */
-export const HIDE_GROUPS = ['controls', 'chart', 'grid', 'draw', 'weights', 'presets', 'data', 'about'] as const;
+export const HIDE_GROUPS = ['controls', 'chart', 'grid', 'draw', 'weights', 'presets', 'data', 'about', 'models', 'runs'] as const;
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'sigmoid', 'tanh'];
 export const OPTIMIZERS: readonly Optimizer[] = ['sgd', 'momentum'];
 export const MAX_HIDDEN_LAYERS = 8;
 export const MAX_WIDTH = 1024;
 export const MAX_TRAIN = 60000;
+/** Settings that shape the page, not the network: a preset never sets them, runs never differ by them. */
+export const PAGE_KEYS = ['hide', 'lock', 'origin'] as const;
+/** Settings `lock=` may fix (the reader's controls for them are disabled); `all` fixes every one. */
+export const LOCKABLE = ['preset', 'layers', 'activation', 'init', 'optimizer', 'lr', 'momentum', 'batch', 'epochs', 'seed', 'train'] as const;
 
 type Result<T> = { value: T } | { error: string };
 
@@ -129,7 +133,8 @@ export const SETTINGS: SettingsTable = {
     label: 'Learning rate',
     range: 'a number in (0, 1000]',
     parse(raw) {
-      return result(num(raw, (x) => x > 0 && x <= 1000), this.range);
+      // As the float32 the core uses: 1e-320 would be 0 there (a run that never learns).
+      return result(num(raw, (x) => x > 0 && x <= 1000 && Math.fround(x) > 0), this.range);
     },
     format: (v) => String(v),
   },
@@ -138,7 +143,8 @@ export const SETTINGS: SettingsTable = {
     label: 'Momentum',
     range: 'a number in [0, 1)',
     parse(raw) {
-      return result(num(raw, (x) => x >= 0 && x < 1), this.range);
+      // As float32 0.99999999 is 1: momentum that never decays.
+      return result(num(raw, (x) => x >= 0 && x < 1 && Math.fround(x) < 1), this.range);
     },
     format: (v) => String(v),
   },
@@ -193,6 +199,39 @@ export const SETTINGS: SettingsTable = {
     },
     format: (v) => v.join(','),
   },
+  lock: {
+    key: 'lock',
+    label: 'Fixed settings',
+    range: `all, or a comma list of ${LOCKABLE.join(', ')} (or empty)`,
+    choices: ['all', ...LOCKABLE],
+    parse(raw) {
+      const s = raw.trim();
+      if (s === '') return { value: [] };
+      const keys = s.split(',').map((k) => choice(k, this.choices!));
+      if (keys.some((k) => k === null)) return { error: this.range };
+      return { value: keys.includes('all') ? ['all'] : [...new Set(keys as string[])] };
+    },
+    format: (v) => v.join(','),
+  },
+  origin: {
+    key: 'origin',
+    label: 'Host origin',
+    range: 'an origin such as https://book.example (scheme, host and port only), or empty',
+    parse(raw) {
+      const s = raw.trim();
+      if (s === '') return { value: '' };
+      let origin: string | null = null;
+      try {
+        const u = new URL(s);
+        // Only the origin itself: no path, query, fragment or credentials.
+        if ((u.protocol === 'https:' || u.protocol === 'http:') && u.origin === s.replace(/\/$/, '').toLowerCase()) origin = u.origin;
+      } catch {
+        origin = null;
+      }
+      return result(origin, this.range);
+    },
+    format: (v) => v,
+  },
 };
 
 /** Hash keys in their canonical order (preset first). */
@@ -212,10 +251,12 @@ export const DEFAULT_CONFIG: Readonly<TrainConfig> = Object.freeze<TrainConfig>(
   seed: 1,
   train: 60000,
   hide: [],
+  lock: [],
+  origin: '',
 });
 
 export function cloneConfig(c: Readonly<TrainConfig>): TrainConfig {
-  return { ...c, layers: [...c.layers], init: { ...c.init }, hide: [...c.hide] };
+  return { ...c, layers: [...c.layers], init: { ...c.init }, hide: [...c.hide], lock: [...c.lock] };
 }
 
 /** Untrusted text made safe for a one-line message (still to be shown as text, not HTML). */
@@ -246,7 +287,7 @@ export function buildPreset(p: PresetJson): { config: TrainConfig; errors: strin
   config.preset = p.id;
   const errors: string[] = [];
   for (const [key, raw] of Object.entries(p.settings)) {
-    if (key === 'preset' || key === 'hide') errors.push(`${key}: a preset may not set it`);
+    if (key === 'preset' || (PAGE_KEYS as readonly string[]).includes(key)) errors.push(`${key}: a preset may not set it`);
     else if (typeof raw !== 'string') errors.push(`${key}: values are written as strings, e.g. "0.1"`);
     else {
       const err = applySetting(config, key, raw);
@@ -267,15 +308,15 @@ export function configForPreset(id: string): TrainConfig | null {
 /**
  * Applies one `key=raw` setting to `config` (in place). Returns null, or a one-line message
  * such as "'banana' is not valid: expected a number in (0, 1000]". `preset` replaces every
- * field but `hide` with that preset's values, so apply it first.
+ * field but the page keys (hide, lock, origin) with that preset's values, so apply it first.
  */
 export function applySetting(config: TrainConfig, key: string, raw: string): string | null {
   if (!isKey(key)) return `unknown setting ${quote(key)} (known: ${SETTING_KEYS.join(', ')})`;
   const r = (SETTINGS[key] as Setting<typeof key>).parse(raw);
   if ('error' in r) return `${quote(raw)} is not valid: expected ${r.error}`;
   if (key === 'preset') {
-    const hide = config.hide;
-    Object.assign(config, configForPreset(r.value as string)!, { hide });
+    const { hide, lock, origin } = config;
+    Object.assign(config, configForPreset(r.value as string)!, { hide, lock, origin });
   } else {
     (config as unknown as Record<string, unknown>)[key] = r.value;
   }
@@ -358,6 +399,22 @@ export function configToHash(config: TrainConfig): string {
   return parts.join('&');
 }
 
+/** The settings `config.lock` fixes (`all` expanded). */
+export function lockedKeys(config: Pick<TrainConfig, 'lock'>): Set<string> {
+  return new Set(config.lock.includes('all') ? LOCKABLE : config.lock);
+}
+
+/** `next` with `prev`'s values for every setting `prev.lock` fixes (a reader's change cannot move them). */
+export function keepLocked(next: TrainConfig, prev: TrainConfig): TrainConfig {
+  const out = cloneConfig(next);
+  for (const key of lockedKeys(prev)) {
+    if (key === 'preset') continue; // the label of where settings came from, not a setting
+    (out as unknown as Record<string, unknown>)[key] = structuredClone(prev[key as keyof TrainConfig]);
+  }
+  out.lock = [...prev.lock];
+  return out;
+}
+
 /** Layer sizes input first: [784, 128, 64, 10]. */
 export function layerSizes(config: TrainConfig): number[] {
   return [INPUT_SIZE, ...config.layers, OUTPUT_SIZE];
@@ -375,7 +432,7 @@ export function describeConfig(config: TrainConfig): string {
 export function diffConfigs(a: TrainConfig, b: TrainConfig): string {
   const out: string[] = [];
   for (const key of SETTING_KEYS) {
-    if (key === 'preset' || key === 'hide') continue;
+    if (key === 'preset' || (PAGE_KEYS as readonly string[]).includes(key)) continue;
     if (key === 'momentum' && a.optimizer !== 'momentum' && b.optimizer !== 'momentum') continue;
     const va = key === 'layers' ? layerSizes(a).join('-') : format(key, a);
     const vb = key === 'layers' ? layerSizes(b).join('-') : format(key, b);

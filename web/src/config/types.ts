@@ -32,6 +32,10 @@ export interface TrainConfig {
   train: number;
   /** UI control groups to hide (embed mode), e.g. ['draw', 'weights']. */
   hide: string[];
+  /** Settings the reader may not change (embed mode): table keys, or ['all']. */
+  lock: string[];
+  /** Embed mode: the only origin whose commands are taken ('' = the parent, whatever its origin). */
+  origin: string;
 }
 
 export const INPUT_SIZE = 784;

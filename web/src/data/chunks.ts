@@ -196,8 +196,30 @@ async function gunzipExactly(gz: Uint8Array, size: number, file: string): Promis
   return out;
 }
 
+/**
+ * A chunk's URL, with its content hash in the query: a cache (the HTTP cache, the service
+ * worker's) may keep it forever, and a rebuilt chunk gets a new URL instead of a stale hit.
+ */
+export function chunkUrl(base: URL, c: ChunkInfo): URL {
+  const url = new URL(c.file, base);
+  url.searchParams.set('v', c.sha256.slice(0, 16));
+  return url;
+}
+
+/** The chunks loadDataset fetches for `trainCount` training images: the test set's, then enough training chunks. */
+export function chunksFor(manifest: Manifest, trainCount: number): ChunkInfo[] {
+  const out = [...manifest.test.chunks];
+  let rows = 0;
+  for (const c of manifest.train.chunks) {
+    if (rows >= trainCount) break;
+    out.push(c);
+    rows += c.count;
+  }
+  return out;
+}
+
 async function loadChunk(base: URL, c: ChunkInfo, opts: LoadOptions, progress: (n: number) => void): Promise<Uint8Array> {
-  const res = await get(new URL(c.file, base), c.file, opts);
+  const res = await get(chunkUrl(base, c), c.file, opts);
   const gz = await readBody(res, c.file, c.bytes, c.bytes, progress);
   if (gz.length !== c.bytes) throw new Error(`${c.file}: ${gz.length} bytes, but the manifest states ${c.bytes}`);
   const hash = await sha256Hex(gz);

@@ -214,21 +214,21 @@ export class Trainer {
     return this.module.HEAPF32.slice((this.io.ptr + IMAGE_BYTES) >> 2, ((this.io.ptr + IMAGE_BYTES) >> 2) + CLASSES);
   }
   getParams(): LayerParams[] {
+    return Array.from({ length: this.handle.layerCount() }, (_, l) => this.layerParams(l));
+  }
+  /** Layer l's parameters only (0-based; e.g. the first layer's weights for pictures). */
+  layerParams(l: number): LayerParams {
     const t = this.handle;
-    const out: LayerParams[] = [];
-    for (let l = 0; l < t.layerCount(); l++) {
-      const fanIn = t.layerIn(l);
-      const fanOut = t.layerOut(l);
-      const buf = HeapBuffer.alloc(this.module, (fanIn * fanOut + fanOut) * 4);
-      try {
-        t.getParams(l, buf.ptr, buf.ptr + fanIn * fanOut * 4);
-        const all = buf.f32();
-        out.push({ W: all.slice(0, fanIn * fanOut), b: all.slice(fanIn * fanOut), fanIn, fanOut });
-      } finally {
-        buf.dispose();
-      }
+    const fanIn = t.layerIn(l);
+    const fanOut = t.layerOut(l);
+    const buf = HeapBuffer.alloc(this.module, (fanIn * fanOut + fanOut) * 4);
+    try {
+      t.getParams(l, buf.ptr, buf.ptr + fanIn * fanOut * 4);
+      const all = buf.f32();
+      return { W: all.slice(0, fanIn * fanOut), b: all.slice(fanIn * fanOut), fanIn, fanOut };
+    } finally {
+      buf.dispose();
     }
-    return out;
   }
   /** Sets every layer's parameters; shapes must match this network's. */
   setParams(layers: LayerParams[]): void {

@@ -234,6 +234,8 @@ export function parseNpy(bytes: Uint8Array, name: string, limits: NpyLimits = {}
 function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
   // Fortran order of shape (r, c) is C order of shape (c, r): transpose it to C order (r, c).
   const out = new Float32Array(a.length);
+  // An empty array may still declare a huge side, e.g. (2147483648, 0): looping over it would hang.
+  if (a.length === 0) return out;
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j]!;
   return out;
 }

@@ -2,15 +2,20 @@
 // views (status, loss chart, prediction grid). Holds no math: all training runs in the
 // worker. All state lives in one App instance (no module-level mutable state).
 import './styles.css';
-import { SETTINGS, type Setting, configToHash, describeConfig, parseHash } from '../config/settings';
+import { SETTINGS, type Setting, cloneConfig, configToHash, describeConfig, lockedKeys, parseHash } from '../config/settings';
 import type { TrainConfig } from '../config/types';
 import { type TrainingClient, startTrainingWorker } from '../worker/client';
 import type { RunState } from '../worker/protocol';
+import type { AppHandle } from './appHandle';
+import { attachCompanions } from './companions';
 import { Controls } from './controls';
+import { Library } from './library';
+import { mountInside } from './inside/panel';
 import { RunRecord, exposeRecord } from './debugHook';
 import { LossChart } from './lossChart';
 import { PredictionGrid } from './predictionGrid';
 import { type ProgressView, StatusView } from './status';
+import { debugEnabled, mountConfigNotices, mountRecovery } from './recovery';
 
 function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -19,9 +24,20 @@ function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 }
 
 /** Groups of settings.ts HIDE_GROUPS that this page has, by the element that holds them. */
-const HIDEABLE: Record<string, string> = { presets: '#presets, #preset-about', controls: '.settings', chart: '.chart', grid: '.grid' };
+const HIDEABLE: Record<string, string> = {
+  presets: '#presets, #preset-about',
+  controls: '.settings',
+  chart: '.chart',
+  grid: '.grid',
+  data: '.data-saver, .data-panel',
+  models: '.models',
+  runs: '.compare',
+  about: '.about',
+  draw: '.draw',
+  weights: '.inside',
+};
 
-class App {
+export class App {
   private config: TrainConfig;
   private state: RunState = 'loading';
   private readonly record = new RunRecord();
@@ -29,6 +45,8 @@ class App {
   private readonly status = new StatusView(byId('status'));
   private readonly chart = new LossChart(byId('loss-chart'));
   private readonly grid = new PredictionGrid(byId('prediction-grid'));
+  /** Notices for valid values the core adjusts, e.g. a batch larger than the training set (config/limits.ts). */
+  private readonly showNotices = mountConfigNotices(byId('architecture'));
   private readonly controls: Controls;
   private readonly buttons = {
     train: byId<HTMLButtonElement>('train'),
@@ -38,6 +56,8 @@ class App {
   /** Latest progress, drawn on the next animation frame. */
   private progress: Omit<ProgressView, 'epochs'> | null = null;
   private progressFrame = 0;
+  /** Runs kept and compared, models in and out, the reader's data (library.ts). */
+  private library: Library | null = null;
 
   constructor() {
     const parsed = parseHash(location.hash);
@@ -51,17 +71,49 @@ class App {
     exposeRecord(this.record);
     this.record.config = this.config;
 
-    this.client = startTrainingWorker();
+    this.client = startTrainingWorker({ debug: debugEnabled() });
     this.listen();
+    // Divergence → a smaller learning rate; a crashed engine → a new worker (recovery.ts).
+    mountRecovery(this.buttons.train.parentElement!, {
+      client: this.client,
+      config: () => cloneConfig(this.config),
+      restart: () => this.restartEngine(),
+      applyConfig: (config) => this.handle().applyConfig(config),
+    });
+    this.library = new Library({ ...this.handle(), status: this.status, grid: this.grid, adoptConfig: (c) => this.adoptConfig(c) });
+    mountInside(this.client, byId('draw'), byId('inside'));
     this.buttons.train.addEventListener('click', () => this.train());
     this.buttons.pause.addEventListener('click', () => this.call({ method: 'pause' }));
     this.buttons.reset.addEventListener('click', () => this.configure(this.config));
     window.addEventListener('hashchange', () => this.onHashChanged());
+    attachCompanions(this.handle()); // before configure, whose showConfig hides groups
 
     const dataUrl = new URL('data/mnist/', document.baseURI).href;
     this.call({ method: 'init', dataUrl });
     this.configure(this.config);
     this.render();
+  }
+
+  /** What embed mode and the companions drive (appHandle.ts). */
+  handle(): AppHandle {
+    return {
+      client: this.client,
+      config: () => cloneConfig(this.config),
+      state: () => this.state,
+      train: () => this.train(),
+      pause: () => this.call({ method: 'pause' }),
+      step: () => this.call({ method: 'step' }),
+      reset: () => this.configure(this.config),
+      applyConfig: async (config) => {
+        if (this.state === 'training' || this.state === 'waiting') await this.call({ method: 'pause' });
+        this.controls.show(config);
+        history.replaceState(null, '', `#${configToHash(config)}`);
+        this.status.setUrlProblems([]);
+        return this.configure(config);
+      },
+      lastError: () => this.record.errors.at(-1) ?? '',
+      say: (text) => this.status.say(text),
+    };
   }
 
   private listen(): void {
@@ -104,6 +156,19 @@ class App {
     });
   }
 
+  /**
+   * After a crash (worker/fatal.ts): a new worker with the same settings, without reloading
+   * the page; the crashed run stays in the saved runs.
+   */
+  private async restartEngine(): Promise<boolean> {
+    this.client.restart();
+    this.state = 'loading';
+    this.record.state = 'loading';
+    this.render();
+    await this.call({ method: 'init', dataUrl: new URL('data/mnist/', document.baseURI).href });
+    return this.configure(this.config);
+  }
+
   /** Sends a request; a refusal is shown, never thrown. */
   private async call(body: Parameters<TrainingClient['request']>[0]): Promise<boolean> {
     try {
@@ -117,16 +182,31 @@ class App {
     }
   }
 
-  private async train(): Promise<void> {
+  private async train(): Promise<boolean> {
     // After the last epoch or a failure, Train starts a fresh run with the same settings.
     if (this.state === 'done' || this.state === 'failed') {
-      if (!(await this.configure(this.config))) return;
+      if (!(await this.configure(this.config))) return false;
     }
-    await this.call({ method: 'train' });
+    return this.call({ method: 'train' });
   }
 
   /** A new run: fresh network, cleared chart, grid guesses and counters. */
   private async configure(config: TrainConfig): Promise<boolean> {
+    this.library?.runStarted(config);
+    this.clearRun(config);
+    return this.call({ method: 'configure', config });
+  }
+
+  /** The worker already holds a network for `config` (an imported model): show it, start no new one. */
+  private adoptConfig(config: TrainConfig): void {
+    this.controls.show(config);
+    history.replaceState(null, '', `#${configToHash(config)}`);
+    this.status.setUrlProblems([]);
+    this.clearRun(config);
+  }
+
+  /** Fresh chart, grid guesses and counters for a run of `config`. */
+  private clearRun(config: TrainConfig): void {
     this.config = config;
     this.record.clear();
     this.record.config = config;
@@ -136,7 +216,6 @@ class App {
     this.status.clearErrors();
     this.status.clearProgress(config.epochs);
     this.showConfig();
-    return this.call({ method: 'configure', config });
   }
 
   private onSettingsChanged(config: TrainConfig): void {
@@ -168,6 +247,9 @@ class App {
 
   private showConfig(): void {
     byId('architecture').textContent = describeConfig(this.config);
+    this.showNotices(this.config);
+    this.controls.lock(lockedKeys(this.config));
+    this.library?.configShown(this.config);
     for (const [group, selector] of Object.entries(HIDEABLE)) {
       for (const el of document.querySelectorAll<HTMLElement>(selector)) el.hidden = this.config.hide.includes(group);
     }
@@ -188,5 +270,3 @@ class App {
       : 'Changing a setting starts a new run: the network is reset and the URL records the settings.';
   }
 }
-
-new App();

@@ -3,7 +3,7 @@
 // A value is checked with applySetting when it is committed (change event); a bad one is
 // named beside its field and not applied. Everything from the table or the URL is set with
 // textContent / value, never as HTML.
-import { SETTINGS, type Setting, applySetting, cloneConfig, diffConfigs } from '../config/settings';
+import { SETTINGS, type Setting, applySetting, cloneConfig, diffConfigs, keepLocked } from '../config/settings';
 import { PRESETS, presetConfig } from '../config/presets';
 import type { TrainConfig } from '../config/types';
 
@@ -33,6 +33,9 @@ export class Controls {
   private readonly fieldset = document.createElement('fieldset');
   private readonly presetSelect = document.createElement('select');
   private readonly fields = new Map<FormKey, Field>();
+  /** Settings the page's author fixed (lock=): their controls stay disabled. */
+  private fixed: ReadonlySet<string> = new Set();
+  private busy = false;
 
   constructor(
     presetsRoot: HTMLElement,
@@ -67,8 +70,21 @@ export class Controls {
 
   /** While training the controls are disabled: a change would start a new run. */
   setLocked(locked: boolean): void {
+    this.busy = locked;
     this.fieldset.disabled = locked;
-    this.presetSelect.disabled = locked;
+    this.presetSelect.disabled = locked || this.fixed.has('preset');
+  }
+
+  /** The settings the author fixed (lock=): disabled, with a note saying why. */
+  lock(keys: ReadonlySet<string>): void {
+    this.fixed = keys;
+    this.presetSelect.disabled = this.busy || keys.has('preset');
+    for (const [key, f] of this.fields) {
+      f.input.disabled = keys.has(key);
+      f.input.closest('.setting')?.toggleAttribute('data-fixed', keys.has(key));
+      const help = document.getElementById(`${f.input.id}-help`);
+      if (help) help.textContent = keys.has(key) ? `Fixed by the author of this page.` : SETTINGS[key].range;
+    }
   }
 
   private buildPresets(root: HTMLElement): void {
@@ -88,8 +104,13 @@ export class Controls {
     );
     this.presetSelect.setAttribute('aria-describedby', this.presetText.id);
     this.presetSelect.addEventListener('change', () => {
-      const config = presetConfig(this.presetSelect.value);
-      config.hide = this.config ? [...this.config.hide] : [];
+      // A preset replaces the network's settings; the page's (hide, lock, origin) and the
+      // ones the author fixed stay.
+      let config = presetConfig(this.presetSelect.value);
+      if (this.config) {
+        const next = cloneConfig(this.config);
+        if (applySetting(next, 'preset', this.presetSelect.value) === null) config = keepLocked(next, this.config);
+      }
       this.show(config);
       this.onChange(config);
     });

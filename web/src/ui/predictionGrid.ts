@@ -2,6 +2,8 @@
 // the network's guess. Right and wrong differ by mark (✓ / ✗), by border style (solid /
 // dashed) and by colour, so colour is never the only cue; a wrong guess also shows the
 // true label. Refreshed after each evaluation.
+import { shortClassName } from '../data/classes';
+
 const SIDE = 28;
 
 interface Cell {
@@ -24,6 +26,10 @@ export class PredictionGrid {
   private pixels: Uint8Array = new Uint8Array(0);
   private labels: Uint8Array = new Uint8Array(0);
   private readonly scheme = matchMedia('(prefers-color-scheme: dark)');
+  /** Names of the ten classes (e.g. Fashion-MNIST's), or null for the digits themselves. */
+  private classNames: readonly string[] | null = null;
+  /** What epoch 0 is: a fresh network, or a model the reader loaded. */
+  private startLabel = 'Untrained network (random weights)';
 
   constructor(root: HTMLElement) {
     this.summary = document.createElement('p');
@@ -45,6 +51,23 @@ export class PredictionGrid {
     this.summary.textContent = `${labels.length} digits from the test set — images the network never trains on.`;
   }
 
+  /** Class names for guesses and labels (null: the digits 0–9); applies from the next predictions. */
+  setClassNames(names: readonly string[] | null): void {
+    this.classNames = names && names.length === 10 ? [...names] : null;
+    this.list.dataset.classes = this.classNames ? 'named' : 'digits';
+  }
+
+  /** How the summary names epoch 0 (e.g. "Loaded model.npz"); null restores "Untrained network". */
+  setStartLabel(label: string | null): void {
+    this.startLabel = label ?? 'Untrained network (random weights)';
+  }
+
+  private name(k: number, short = false): string {
+    const n = this.classNames?.[k];
+    if (!n) return String(k);
+    return short ? shortClassName(n) : n;
+  }
+
   /**
    * n × 10 probabilities for the grid images. `epoch` 0 is the untrained network.
    * Returns how many guesses were right.
@@ -62,13 +85,14 @@ export class PredictionGrid {
       const c = this.cells[i];
       c.figure.dataset.result = ok ? 'right' : 'wrong';
       c.mark.textContent = ok ? '✓' : '✗';
-      c.guess.textContent = String(best);
-      c.truth.textContent = ok ? '' : `is ${label}`;
-      const verdict = ok ? 'right' : `wrong, it is a ${label}`;
-      c.figure.setAttribute('aria-label', `Test digit ${i + 1}: the network says ${best} (${Math.round(confidence * 100)} %), ${verdict}`);
-      c.figure.title = `says ${best} with ${(confidence * 100).toFixed(1)} % — ${ok ? 'right' : `the label is ${label}`}`;
+      c.guess.textContent = this.name(best, true);
+      c.truth.textContent = ok ? '' : `is ${this.name(label, true)}`;
+      const verdict = ok ? 'right' : `wrong, it is a ${this.name(label)}`;
+      const what = this.classNames ? 'Test image' : 'Test digit';
+      c.figure.setAttribute('aria-label', `${what} ${i + 1}: the network says ${this.name(best)} (${Math.round(confidence * 100)} %), ${verdict}`);
+      c.figure.title = `says ${this.name(best)} with ${(confidence * 100).toFixed(1)} % — ${ok ? 'right' : `the label is ${this.name(label)}`}`;
     }
-    const when = epoch === 0 ? 'Untrained network (random weights)' : `After epoch ${epoch}`;
+    const when = epoch === 0 ? this.startLabel : `After epoch ${epoch}`;
     this.summary.textContent = `${when}: ${right} of ${n} right.`;
     return { right, total: n };
   }
@@ -89,7 +113,7 @@ export class PredictionGrid {
     const li = document.createElement('li');
     const figure = document.createElement('figure');
     figure.className = 'digit';
-    figure.setAttribute('role', 'img');
+    // A figure named by its aria-label (role=img is not allowed on a figure with a caption).
     figure.setAttribute('aria-label', `Test digit ${i + 1}, no guess yet`);
     figure.dataset.label = String(label);
     const canvas = document.createElement('canvas');

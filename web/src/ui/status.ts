@@ -133,8 +133,12 @@ export class StatusView {
     this.live.replaceChildren(p);
   }
 
-  /** Errors stay until cleared (a new run clears them). */
+  /**
+   * Errors stay until cleared (a new run clears them). One fault can arrive twice — a crash
+   * is both an error event and the refusal of the request that met it — and shows once.
+   */
   error(text: string): void {
+    if ([...this.alerts.children].some((p) => p.textContent === text)) return;
     this.alerts.append(el('p', 'message error', text));
   }
 

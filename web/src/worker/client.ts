@@ -18,7 +18,7 @@ export type EventOf<T extends EventType> = Extract<EventBody, { type: T }>;
 type Listener<T extends EventType> = (event: EventOf<T>) => void;
 
 interface Pending {
-  resolve: () => void;
+  resolve: (value: unknown) => void;
   reject: (e: Error) => void;
 }
 
@@ -27,26 +27,62 @@ export class TrainingClient {
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<EventType, Set<(e: EventBody) => void>>();
 
-  constructor(private readonly worker: Worker) {
-    worker.addEventListener('message', (e: MessageEvent<unknown>) => this.receive(e.data));
+  private worker: Worker;
+
+  /** `factory` makes a new worker for restart() (startTrainingWorker passes one). */
+  constructor(
+    worker: Worker,
+    private readonly factory: (() => Worker) | null = null,
+  ) {
+    this.worker = worker;
+    this.attach(worker);
+  }
+
+  private attach(worker: Worker): void {
+    // Events of a worker that restart() replaced are ignored.
+    const current = () => worker === this.worker;
+    worker.addEventListener('message', (e: MessageEvent<unknown>) => current() && this.receive(e.data));
     worker.addEventListener('messageerror', () => {
-      this.emit({ type: 'error', cause: 'protocol', message: 'A message from the training worker could not be read.' });
+      if (current()) this.emit({ type: 'error', cause: 'protocol', message: 'A message from the training worker could not be read.' });
     });
     worker.addEventListener('error', (e: ErrorEvent) => {
-      // The worker script itself failed (e.g. could not be loaded): nothing will answer.
+      // The worker script failed to load, or an error escaped it: nothing will answer.
       e.preventDefault();
+      if (!current()) return;
       const message = `The training worker failed: ${e.message || 'it could not be started'}`;
       this.rejectAll(new Error(message));
-      this.emit({ type: 'error', cause: 'engine', message });
+      this.emit({ type: 'error', cause: 'crashed', message });
     });
   }
 
-  /** Sends a request; resolves when the worker has done it, rejects with its error message. */
-  request(body: RequestBody): Promise<void> {
+  /**
+   * Replaces the worker (after a crash: worker/fatal.ts) by a new one. Listeners stay
+   * subscribed; requests still waiting are rejected. The caller sends init and configure again.
+   */
+  restart(): void {
+    if (!this.factory) throw new Error('This training client cannot restart its worker.');
+    const old = this.worker;
+    this.worker = this.factory();
+    this.attach(this.worker);
+    old.terminate();
+    this.rejectAll(new Error('The training engine was restarted.'));
+  }
+
+  /** Test-only faults (worker/debugCrash.ts): ignored unless the worker was started with debug on. */
+  debug(action: string): void {
+    this.worker.postMessage({ kind: 'debug', action });
+  }
+
+  /**
+   * Sends a request; resolves when the worker has done it (with the answer's `value`, for
+   * the requests that have one — check it with its validator), rejects with its error
+   * message. `transfer` moves buffers (e.g. a dropped file's bytes) instead of copying them.
+   */
+  request(body: RequestBody, transfer: Transferable[] = []): Promise<unknown> {
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ ...body, kind: 'request', id });
+      this.worker.postMessage({ ...body, kind: 'request', id }, transfer);
     });
   }
 
@@ -78,7 +114,7 @@ export class TrainingClient {
       const p = this.pending.get(msg.id);
       if (!p) return; // answered already or never asked: nothing waits for it
       this.pending.delete(msg.id);
-      if (msg.ok) p.resolve();
+      if (msg.ok) p.resolve(msg.value);
       else p.reject(new Error(msg.error));
       return;
     }
@@ -103,8 +139,14 @@ export class TrainingClient {
   }
 }
 
-/** Starts the training worker (a module worker; Vite bundles it and its wasm). */
-export function startTrainingWorker(): TrainingClient {
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'firstnet-training' });
-  return new TrainingClient(worker);
+/**
+ * Starts the training worker (a module worker; Vite bundles it and its wasm). `debug` (tests
+ * only: window.__firstnetDebug) gives it the name that lets it honour debugCrash.ts faults.
+ * Two literal `new Worker` calls: Vite needs static worker options to bundle the worker.
+ */
+export function startTrainingWorker(options: { debug?: boolean } = {}): TrainingClient {
+  const make = options.debug
+    ? () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'firstnet-training+debug' })
+    : () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'firstnet-training' });
+  return new TrainingClient(make(), make);
 }

@@ -7,6 +7,17 @@
 // a boundary is validated where it enters); a message that fails gets a clear error
 // naming the field, never a crash.
 import type { TrainConfig } from '../config/types';
+import { configRangeProblem } from '../config/limits';
+import { CLASS_NAMINGS, type ClassNaming } from '../data/classes';
+import type { DataInfo } from '../runs/run';
+import {
+  INSIDE_EVENT_TYPES,
+  INSIDE_METHODS,
+  type InsideEventBody,
+  type InsideRequestBody,
+  validateInsideEvent,
+  validateInsideRequest,
+} from './insideProtocol';
 
 /** How many test images the prediction grid shows (the first GRID_COUNT of the test set). */
 export const GRID_COUNT = 48;
@@ -40,19 +51,57 @@ export type RequestBody =
   /** One training step, then paused (for the embed API). */
   | { method: 'step' }
   /** A fresh network with the same configuration. */
-  | { method: 'reset' };
+  | { method: 'reset' }
+  /** The current network as .npz bytes; answered with an ExportedModel. */
+  | { method: 'exportModel' }
+  /**
+   * Replaces the network with a model file (.npz bytes, checked by readModelNpz in the
+   * worker); answered with an ImportedModel. A refused file leaves the current network.
+   */
+  | { method: 'importModel'; name: string; bytes: Uint8Array }
+  /**
+   * Trains and tests on the reader's four IDX files instead of MNIST (files: [] goes back
+   * to MNIST); answered with a DataInfo. Refused files leave the current data in place.
+   */
+  | { method: 'useData'; files: { name: string; bytes: Uint8Array }[]; naming: ClassNaming }
+  /** Draw a digit and Look inside (insideProtocol.ts). */
+  | InsideRequestBody;
 
 export type Method = RequestBody['method'];
 export type Request = RequestBody & { kind: 'request'; id: number };
 
 // ---------------------------------------------------------------- worker → main
 
+/** The answer to exportModel: the .npz bytes and a suggested file name. */
+export interface ExportedModel {
+  name: string;
+  bytes: Uint8Array;
+  layers: number[];
+  activation: string;
+  testAccuracy: number | null;
+}
+
+/** The answer to importModel: the configuration the worker now trains (the file's layers and activation). */
+export interface ImportedModel {
+  name: string;
+  config: TrainConfig;
+  /** Things the reader should be told, e.g. "no config in file: assuming ReLU". */
+  notices: string[];
+  /** Measured on the current test set right after loading (null while the data is still loading). */
+  testAccuracy: number | null;
+  testLoss: number | null;
+  /** The grid images' probabilities (GRID_COUNT × 10), or null while the data is still loading. */
+  probabilities: Float32Array | null;
+}
+
 export type Response =
-  | { kind: 'response'; id: number; ok: true }
+  /** `value` carries the answer of exportModel, importModel and useData. */
+  | { kind: 'response'; id: number; ok: true; value?: unknown }
   | { kind: 'response'; id: number; ok: false; error: string };
 
-export type ErrorCause = 'diverged' | 'exception' | 'data' | 'engine' | 'protocol' | 'config';
-export const ERROR_CAUSES: readonly ErrorCause[] = ['diverged', 'exception', 'data', 'engine', 'protocol', 'config'];
+/** 'crashed': the engine trapped, ran out of memory or an error escaped (worker/fatal.ts); only a new worker helps. */
+export type ErrorCause = 'diverged' | 'exception' | 'data' | 'engine' | 'protocol' | 'config' | 'crashed';
+export const ERROR_CAUSES: readonly ErrorCause[] = ['diverged', 'exception', 'data', 'engine', 'protocol', 'config', 'crashed'];
 
 export type EventBody =
   | { type: 'ready'; version: string }
@@ -94,7 +143,11 @@ export type EventBody =
       probabilities: Float32Array;
     }
   | { type: 'done'; epoch: number }
-  | { type: 'error'; cause: ErrorCause; message: string };
+  /** Bytes of wasm memory the engine holds (the heap only grows): shown in the about panel. */
+  | { type: 'memory'; heapBytes: number }
+  | { type: 'error'; cause: ErrorCause; message: string }
+  /** Look inside (insideProtocol.ts). */
+  | InsideEventBody;
 
 export type EventType = EventBody['type'];
 export type WorkerEvent = EventBody & { kind: 'event' };
@@ -140,7 +193,9 @@ function str(o: Obj, key: string, where: string): string {
 }
 function oneOf<T extends string>(o: Obj, key: string, where: string, allowed: readonly T[]): T {
   const v = str(o, key, where);
-  if (!(allowed as readonly string[]).includes(v)) fail(`${where}: '${key}' must be one of ${allowed.join(', ')} (got '${v.slice(0, 40)}')`);
+  // The echoed value is untrusted: control characters would break the one-line message.
+  const shown = v.slice(0, 40).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  if (!(allowed as readonly string[]).includes(v)) fail(`${where}: '${key}' must be one of ${allowed.join(', ')} (got '${shown}')`);
   return v as T;
 }
 function nullableNum(o: Obj, key: string, where: string): number | null {
@@ -172,10 +227,14 @@ export function validateConfig(v: unknown, where = 'config'): TrainConfig {
   int(v, 'seed', where, 0);
   int(v, 'train', where, 1);
   if (!Array.isArray(v.hide) || !v.hide.every((s) => typeof s === 'string')) fail(`${where}: 'hide' must be an array of strings`);
+  // Ranges too (config/limits.ts): a config that did not come through the settings table
+  // (a postMessage, a stale client) must not reach the engine with lr 1e6 or 100,000 units.
+  const problem = configRangeProblem(v as unknown as TrainConfig);
+  if (problem) fail(`${where}: ${problem}`);
   return v as unknown as TrainConfig;
 }
 
-const METHODS: readonly Method[] = ['init', 'configure', 'train', 'pause', 'step', 'reset'];
+const METHODS: readonly Method[] = ['init', 'configure', 'train', 'pause', 'step', 'reset', 'exportModel', 'importModel', 'useData', ...INSIDE_METHODS];
 
 /** Validates a message arriving in the worker. */
 export function validateRequest(v: unknown): Request {
@@ -193,7 +252,62 @@ export function validateRequest(v: unknown): Request {
     }
   }
   if (method === 'configure') validateConfig(v.config, `${where}: config`);
+  if (method === 'importModel') {
+    str(v, 'name', where);
+    if (!(v.bytes instanceof Uint8Array)) fail(`${where}: 'bytes' must be a Uint8Array`);
+  }
+  if ((INSIDE_METHODS as readonly string[]).includes(method)) validateInsideRequest(v, method, where, fail);
+  if (method === 'useData') {
+    oneOf(v, 'naming', where, CLASS_NAMINGS);
+    if (!Array.isArray(v.files) || v.files.length > 8) fail(`${where}: 'files' must be an array of at most 8 files`);
+    v.files.forEach((f: unknown, i: number) => {
+      if (!isObj(f)) fail(`${where}: files[${i}] must be an object`);
+      str(f, 'name', `${where}: files[${i}]`);
+      if (!(f.bytes instanceof Uint8Array)) fail(`${where}: files[${i}]: 'bytes' must be a Uint8Array`);
+    });
+  }
   return v as unknown as Request;
+}
+
+/** Checks exportModel's answer. */
+export function validateExportedModel(v: unknown): ExportedModel {
+  const where = 'exportModel answer';
+  if (!isObj(v)) fail(`${where} must be an object (got ${describe(v)})`);
+  str(v, 'name', where);
+  if (!(v.bytes instanceof Uint8Array)) fail(`${where}: 'bytes' must be a Uint8Array`);
+  if (!Array.isArray(v.layers) || !v.layers.every((n) => Number.isInteger(n) && n > 0)) fail(`${where}: 'layers' must be an array of positive integers`);
+  str(v, 'activation', where);
+  nullableNum(v, 'testAccuracy', where);
+  return v as unknown as ExportedModel;
+}
+
+/** Checks importModel's answer. */
+export function validateImportedModel(v: unknown): ImportedModel {
+  const where = 'importModel answer';
+  if (!isObj(v)) fail(`${where} must be an object (got ${describe(v)})`);
+  str(v, 'name', where);
+  validateConfig(v.config, `${where}: config`);
+  if (!Array.isArray(v.notices) || !v.notices.every((n) => typeof n === 'string')) fail(`${where}: 'notices' must be an array of strings`);
+  nullableNum(v, 'testAccuracy', where);
+  nullableNum(v, 'testLoss', where);
+  if (v.probabilities !== null && (!(v.probabilities instanceof Float32Array) || v.probabilities.length % 10 !== 0)) {
+    fail(`${where}: 'probabilities' must be null or a Float32Array of n × 10`);
+  }
+  return v as unknown as ImportedModel;
+}
+
+/** Checks useData's answer. */
+export function validateDataInfo(v: unknown): DataInfo {
+  const where = 'useData answer';
+  if (!isObj(v)) fail(`${where} must be an object (got ${describe(v)})`);
+  oneOf(v, 'kind', where, ['mnist', 'fashion-mnist', 'custom']);
+  str(v, 'name', where);
+  int(v, 'trainRows', where);
+  int(v, 'testRows', where);
+  if (v.classNames !== null && (!Array.isArray(v.classNames) || v.classNames.length !== 10 || !v.classNames.every((n) => typeof n === 'string'))) {
+    fail(`${where}: 'classNames' must be null or ten strings`);
+  }
+  return v as unknown as DataInfo;
 }
 
 /** The request id of a message that failed validation, if it has a usable one (to answer it). */
@@ -201,7 +315,7 @@ export function requestIdOf(v: unknown): number | null {
   return isObj(v) && Number.isInteger(v.id) && (v.id as number) >= 0 ? (v.id as number) : null;
 }
 
-const EVENT_TYPES: readonly EventType[] = ['ready', 'state', 'dataProgress', 'dataReady', 'gridImages', 'progress', 'evaluation', 'done', 'error'];
+const EVENT_TYPES: readonly EventType[] = ['ready', 'state', 'dataProgress', 'dataReady', 'gridImages', 'progress', 'evaluation', 'done', 'memory', 'error', ...INSIDE_EVENT_TYPES];
 
 /** Validates a message arriving on the main thread. */
 export function validateFromWorker(v: unknown): FromWorker {
@@ -263,10 +377,15 @@ export function validateFromWorker(v: unknown): FromWorker {
     case 'done':
       int(v, 'epoch', where);
       break;
+    case 'memory':
+      int(v, 'heapBytes', where);
+      break;
     case 'error':
       oneOf(v, 'cause', where, ERROR_CAUSES);
       str(v, 'message', where);
       break;
+    default:
+      validateInsideEvent(v, type, where, fail);
   }
   return v as unknown as WorkerEvent;
 }

@@ -3,7 +3,9 @@
 // decides when to run a slice and what to post.
 import { toTrainerSpec } from '../config/settings';
 import type { TrainConfig } from '../config/types';
-import type { Dataset, Engine, Trainer } from '../engine/engine';
+import type { Dataset, Engine, LayerParams, Trainer } from '../engine/engine';
+import type { ModelFile } from '../formats/npz';
+import { modelFromTrainer } from '../model/model';
 import { GRID_COUNT } from './protocol';
 
 export interface SliceResult {
@@ -20,6 +22,9 @@ export interface EpochEvaluation {
   testLoss: number;
   /** GRID_COUNT × 10 probabilities of the grid images (the first test rows). */
   probabilities: Float32Array;
+  /** count × 10 probabilities of the whole test set, and the 10 × 10 confusion counts (Look inside). */
+  allProbabilities: Float32Array;
+  confusion: Int32Array;
 }
 
 /** Examples one trainer.advance call processes at most (firstnet-wasm.d.ts). */
@@ -29,6 +34,8 @@ export class TrainingRun {
   private readonly trainer: Trainer;
   /** advance() calls since the last completed step (a full batch of 60,000 takes 235). */
   private partialCalls = 0;
+  /** The latest full test-set evaluation (recorded in an exported model's config). */
+  lastEvaluation: { testAccuracy: number; testLoss: number } | null = null;
 
   constructor(
     engine: Engine,
@@ -98,13 +105,34 @@ export class TrainingRun {
     const r = this.trainer.evaluate(test, 0, test.count, true);
     const n = Math.min(GRID_COUNT, test.count);
     const probabilities = r.probabilities ? r.probabilities.slice(0, n * 10) : new Float32Array(0);
-    return { testAccuracy: r.accuracy, testLoss: r.loss, probabilities };
+    this.lastEvaluation = { testAccuracy: r.accuracy, testLoss: r.loss };
+    return { testAccuracy: r.accuracy, testLoss: r.loss, probabilities, allProbabilities: r.probabilities ?? new Float32Array(0), confusion: r.confusion };
   }
 
   /** Probabilities for the grid images only (cheap: used for the untrained network). */
   gridProbabilities(test: Dataset): Float32Array {
     const n = Math.min(GRID_COUNT, test.count);
     return this.trainer.evaluate(test, 0, n, true).probabilities ?? new Float32Array(0);
+  }
+
+  /** Replaces the weights (an imported model); shapes must match the config's layers. */
+  setParams(layers: LayerParams[]): void {
+    this.trainer.setParams(layers);
+  }
+
+  /** The network as a model file (contract §1), with the latest evaluation as its metrics. */
+  toModel(): ModelFile {
+    return modelFromTrainer(this.trainer, this.config, this.lastEvaluation ?? {});
+  }
+
+  /** Read-only views of the network for Draw a digit and Look inside (worker/inspect.ts). */
+  get inspect(): Pick<Trainer, 'predict' | 'getParams' | 'layerParams' | 'diagnostics'> {
+    return this.trainer;
+  }
+
+  /** Layer sizes, input first. */
+  get sizes(): number[] {
+    return this.trainer.sizes;
   }
 
   dispose(): void {
