@@ -158,7 +158,10 @@ describe('firstnet in Chromium', () => {
   });
 
   it('a failed download is named, and Train again retries it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // No service worker here: once it claims the page (clientsClaim), the worker's fetches go
+    // through it, page.route() never sees them and the download succeeds (a race, seen in CI).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
     const errors = watchErrors(page);
     await page.route('**/data/mnist/train-1.bin?*', (route) => route.abort());
     await page.goto(`${preview.url}#train=2000&epochs=1`);
@@ -169,7 +172,7 @@ describe('firstnet in Chromium', () => {
     await waitForEpoch(page, 1);
     // The aborted request is the only console error the browser logs; nothing was thrown.
     expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
-    await page.close();
+    await context.close();
   });
 
   it('hide= hides control groups', async () => {
