@@ -1,5 +1,9 @@
 // Every entry point refuses bad values with an InvalidArgument whose message names the
 // argument and shows the bad value.
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -49,7 +53,42 @@ TEST(Validation, FormatNumber) {
   EXPECT_EQ(formatNumber(4294967296.0), "4294967296");
   EXPECT_EQ(formatNumber(kNaN), "NaN");
   EXPECT_EQ(formatNumber(-kInf), "-Infinity");
-  EXPECT_EQ(formatNumber(1e-7), "1e-07");
+  // JS's notation (Number#toString), shortest digits that read back as the same double.
+  EXPECT_EQ(formatNumber(1e-7), "1e-7");
+  EXPECT_EQ(formatNumber(0), "0");
+  EXPECT_EQ(formatNumber(0.000001), "0.000001");
+  EXPECT_EQ(formatNumber(-0.0625), "-0.0625");
+  EXPECT_EQ(formatNumber(1000000.5), "1000000.5");
+  EXPECT_EQ(formatNumber(123.456), "123.456");
+  EXPECT_EQ(formatNumber(1e21), "1e+21");
+  EXPECT_EQ(formatNumber(1.5e25), "1.5e+25");
+  EXPECT_EQ(formatNumber(9.995), "9.995");
+  EXPECT_EQ(formatNumber(0.1 + 0.2), "0.30000000000000004");  // 17 digits: the fallback
+  EXPECT_EQ(formatNumber(2.5e-300), "2.5e-300");
+  EXPECT_EQ(formatNumber(1e300), "1e+300");
+  EXPECT_EQ(formatNumber(9007199254740993.0), "9007199254740992");
+}
+
+// formatNumber against the C library's strtod (natively): a value written with ≤ 15
+// significant digits — everything a reader types, such as lr 0.1 or 2.5e-5 — comes back
+// exactly and as short as it was typed; any other double of ordinary size comes back within
+// a relative 1e-15 (17 digits, see errors.cpp). "Typed": D · 10^e with D < 10^15, e in [-22, 7].
+TEST(Validation, FormatNumberReadsBack) {
+  std::uint64_t x = 0x9E3779B97F4A7C15ull;
+  auto next = [&x] { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
+  int shortMisses = 0, longMisses = 0;
+  for (int i = 0; i < 100000; ++i) {
+    const std::string typed = std::to_string(next() % 1000000000000000ull) + "e" + std::to_string(static_cast<int>(next() % 30) - 22);  // |s| ≤ 22
+    const double shortValue = std::strtod(typed.c_str(), nullptr);
+    const std::string shown = formatNumber(shortValue);
+    if (std::strtod(shown.c_str(), nullptr) != shortValue || shown.size() > typed.size() + 8) ++shortMisses;
+    double longValue;
+    const std::uint64_t bits = (next() & 0x800FFFFFFFFFFFFFull) | (static_cast<std::uint64_t>(1023 - 60 + next() % 121) << 52);
+    std::memcpy(&longValue, &bits, sizeof longValue);
+    if (std::fabs(std::strtod(formatNumber(longValue).c_str(), nullptr) - longValue) > 1e-15 * std::fabs(longValue)) ++longMisses;
+  }
+  EXPECT_EQ(shortMisses, 0);
+  EXPECT_EQ(longMisses, 0);
 }
 
 TEST(Validation, DefaultSpecIsValid) { EXPECT_NO_THROW(Trainer t{TrainerSpec{}}); }
