@@ -148,14 +148,15 @@ describe('Draw a digit and Look inside', () => {
     // ---- weights, confusion matrix, mistakes, diagnostics, step-through
     const v = await inside(page);
     expect(v.network).toEqual({ sizes: [784, 128, 64, 10], activation: 'relu' });
-    expect(v.weights).toMatchObject({ units: 64, totalUnits: 128 });
+    expect(v.weights).toMatchObject({ units: 128, totalUnits: 128 }); // every unit of the first layer
     expect(v.weights?.updates).toBeGreaterThanOrEqual(2);
     await page.locator('#inside-weights').scrollIntoViewIfNeeded();
     await page.check('input[name="weights-mode"][value="change"]');
-    expect(await page.textContent('#inside-weights .inside-caption')).toMatch(/^The change since the start of the first 64 of 128 units, after step 938\./);
+    expect(await page.textContent('#inside-weights .inside-caption')).toMatch(/^The change since the start of all 128 units, after step 938\./);
     await page.locator('#inside-weights').screenshot({ path: `${SHOTS}inside-weights-change-1280.png` });
     await page.check('input[name="weights-mode"][value="weights"]');
-    expect(await page.textContent('#inside-weights .inside-caption')).toMatch(/^The weights of the first 64 of 128 units/);
+    expect(await page.textContent('#inside-weights .inside-caption')).toMatch(/^The weights of all 128 units/);
+    expect(await page.textContent('#inside-weights .inside-caption')).not.toContain('Showing');
     const m = v.confusion?.matrix ?? [];
     expect(m.reduce((a, b) => a + b, 0)).toBe(10_000);
     const diagonal = Array.from({ length: 10 }, (_, k) => m[k * 11]).reduce((a, b) => a + b, 0);
@@ -241,6 +242,21 @@ describe('Draw a digit and Look inside', () => {
     await noHorizontalScroll(page);
     await page.locator('.draw').screenshot({ path: `${SHOTS}inside-draw-375.png` });
     await page.screenshot({ path: `${SHOTS}inside-phone-375.png`, fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a first layer of 1024 units: 256 images shown, and the caption says so', async () => {
+    const { page, errors } = await open('#layers=1024&train=1000&epochs=1', { width: 1280, height: 800 });
+    await page.click('#train'); // (scrolls the Train button into view: the weights come into view after)
+    await page.locator('#inside-weights').scrollIntoViewIfNeeded();
+    const v = await waitInside(page, (x) => x.weights !== null && x.weights.step > 0);
+    expect(v.weights).toMatchObject({ units: 256, totalUnits: 1024 });
+    const caption = await page.textContent('#inside-weights .inside-caption');
+    expect(caption).toMatch(/^The weights of the first 256 of 1024 units, after step [\d,]+\./);
+    expect(caption).toContain('Showing 256 of 1024');
+    // 16 tiles of 28 px (and 1 px gaps) a row, 16 rows: every shown unit has its square.
+    expect(await page.$eval('.weights-canvas', (c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([16 * 29 - 1, 16 * 29 - 1]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -66,8 +66,13 @@ describe('runs: compare, keep, delete, quota', () => {
     const before = await rows(page);
     expect(before[0]).toMatch(/^sigmoid: .*MNIST.*%/); // newest first
     expect(before[1]).toMatch(/^default: train 2000 vs 60000/);
-    // The after-run note: what to notice.
-    expect(await page.textContent('#run-note')).toMatch(/What to notice: /);
+    // The after-run note says this run is not the measured one, and how; "What to notice"
+    // is on the page once (beside the explanation), not repeated after the run.
+    const note = (await page.textContent('#run-note')) ?? '';
+    expect(note).toMatch(/^This run ends at \d+\.\d\d % test accuracy\. Your run differs from the measured one in: .*train 2000 vs 60000 \(yours vs measured\); the measured \d+\.\d\d % and the notes on “(sigmoid|default)” are for the preset as given\.$/);
+    expect(note).not.toContain('What to notice');
+    expect(await page.evaluate(() => document.body.textContent?.split('What to notice').length)).toBe(2);
+    expect(await page.locator('#run-note').isVisible()).toBe(true);
     await page.screenshot({ path: `${SHOTS}runs-compare-1280.png`, fullPage: true });
     await (await page.$('section.compare'))!.screenshot({ path: `${SHOTS}runs-compare-panel-1280.png` });
     await (await page.$('section.run'))!.screenshot({ path: `${SHOTS}runs-preset-note-1280.png` });

@@ -2,7 +2,7 @@
 // ones the contract pins down decode to the documented configs.
 import { describe, expect, it } from 'vitest';
 import presetsJson from '../../web/src/config/presets.json';
-import { PRESETS, presetConfig } from '../../web/src/config/presets';
+import { PRESETS, halvedLayers, presetConfig } from '../../web/src/config/presets';
 import { DEFAULT_CONFIG, buildPreset, configToHash, parseHash, type PresetJson } from '../../web/src/config/settings';
 
 describe('presets', () => {
@@ -63,5 +63,31 @@ describe('presets', () => {
       'hide: a preset may not set it',
       "colour: unknown setting 'colour' (known: preset, layers, activation, init, optimizer, lr, momentum, batch, epochs, seed, train, hide, lock, origin)",
     ]);
+  });
+});
+
+describe('presets: the one-click ways on (fix, halve)', () => {
+  it('chapter offers the fix: a button switching to "default", its label from presets.json', () => {
+    const chapter = PRESETS.find((p) => p.id === 'chapter')!;
+    expect(chapter.fix).toEqual({ preset: 'default', label: 'Fix it: He init, lr 0.1, batch 64' });
+    expect(PRESETS.filter((p) => p.fix).map((p) => p.id)).toEqual(['chapter']);
+    // The fix's target is a preset that exists; the explanation says how long the chapter run takes.
+    expect(PRESETS.map((p) => p.id)).toContain(chapter.fix!.preset);
+    expect(chapter.explanation).toMatch(/about 30 seconds/);
+    expect(chapter.explanation).toContain('“Fix it”');
+  });
+
+  it('narrow offers to halve the hidden layers: 32,16 → 16,8 → 8,4 → 4,2 → 2,1 → 1,1, then nothing', () => {
+    expect(PRESETS.find((p) => p.id === 'narrow')!.halve).toEqual({ label: 'Halve the hidden layers' });
+    expect(PRESETS.filter((p) => p.halve).map((p) => p.id)).toEqual(['narrow']);
+    const seen: string[] = [];
+    let layers: number[] | null = [...presetConfig('narrow').layers];
+    while (layers) {
+      seen.push(layers.join(','));
+      layers = halvedLayers(layers);
+    }
+    expect(seen).toEqual(['32,16', '16,8', '8,4', '4,2', '2,1', '1,1']);
+    expect(halvedLayers([3, 1])).toEqual([1, 1]); // rounded down, never below 1
+    expect(halvedLayers([])).toBeNull(); // no hidden layer: nothing to halve
   });
 });

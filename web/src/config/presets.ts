@@ -24,6 +24,19 @@ export interface PresetMeasurement {
   seconds: number;
 }
 
+/** A one-click way on from a preset: another preset to switch to (the chapter's fix). */
+export interface PresetFix {
+  /** The preset the button switches to. */
+  preset: string;
+  /** The button's text, e.g. "Fix it: He init, lr 0.1, batch 64". */
+  label: string;
+}
+
+/** A one-click way to keep shrinking: halve every hidden layer (at least 1 unit each). */
+export interface PresetHalve {
+  label: string;
+}
+
 export interface Preset {
   id: string;
   title: string;
@@ -34,6 +47,10 @@ export interface Preset {
   /** What to notice, written from the measured numbers (shown beside them and after a run). */
   notice: string;
   measured: PresetMeasurement | null;
+  /** presets.json "fix": a button that switches to another preset (null: none). */
+  fix: PresetFix | null;
+  /** presets.json "halve": a button that halves the hidden layers (null: none). */
+  halve: PresetHalve | null;
   /** Its settings as written in presets.json (URL-style strings). */
   settings: Readonly<Record<string, string>>;
   config: Readonly<TrainConfig>;
@@ -55,14 +72,45 @@ function load(list: unknown): readonly Preset[] {
     if (typeof p.settings !== 'object' || p.settings === null) throw new Error(`${where} (${p.id}): settings must be an object`);
     const { config, errors } = buildPreset(p);
     if (errors.length) throw new Error(`${where} (${p.id}): ${errors.join('; ')}`);
-    const extra = entry as { notice?: unknown; measured?: unknown };
+    const extra = entry as { notice?: unknown; measured?: unknown; fix?: unknown; halve?: unknown };
     const notice = extra.notice ?? '';
     if (typeof notice !== 'string') throw new Error(`${where} (${p.id}): notice must be a string`);
     const measured = extra.measured === undefined ? null : checkMeasured(extra.measured, `${where} (${p.id}).measured`, config.epochs);
-    return Object.freeze({ ...p, notice, measured, settings: Object.freeze({ ...p.settings }), config: Object.freeze(config) });
+    const fix = extra.fix === undefined ? null : checkFix(extra.fix, `${where} (${p.id}).fix`);
+    const halve = extra.halve === undefined ? null : Object.freeze({ label: checkLabel(extra.halve, `${where} (${p.id}).halve`) });
+    return Object.freeze({ ...p, notice, measured, fix, halve, settings: Object.freeze({ ...p.settings }), config: Object.freeze(config) });
   });
   if (!seen.has('default')) throw new Error("presets.json: a preset 'default' is required");
+  // A fix names a preset that exists (checked once all ids are known) and is not itself.
+  out.forEach((p, i) => {
+    if (!p.fix) return;
+    if (!seen.has(p.fix.preset)) throw new Error(`presets.json[${i}] (${p.id}).fix: preset '${p.fix.preset}' does not exist (known: ${[...seen].join(', ')})`);
+    if (p.fix.preset === p.id) throw new Error(`presets.json[${i}] (${p.id}).fix: a preset cannot be its own fix`);
+  });
   return Object.freeze(out);
+}
+
+function checkLabel(v: unknown, where: string): string {
+  const label = typeof v === 'object' && v !== null ? (v as { label?: unknown }).label : undefined;
+  if (typeof label !== 'string' || label.trim() === '') throw new Error(`${where}: must be an object with a non-empty "label"`);
+  return label;
+}
+
+function checkFix(v: unknown, where: string): PresetFix {
+  const label = checkLabel(v, where);
+  const preset = (v as { preset?: unknown }).preset;
+  if (typeof preset !== 'string' || preset === '') throw new Error(`${where}: "preset" must name a preset`);
+  return Object.freeze({ preset, label });
+}
+
+/**
+ * The next size down for the "halve" button: every hidden width halved, rounded down,
+ * at least 1 (32,16 → 16,8 → 8,4 → 4,2 → 2,1 → 1,1). Null when every layer is already 1
+ * (or there are none): nothing is left to halve.
+ */
+export function halvedLayers(layers: readonly number[]): number[] | null {
+  if (!layers.some((n) => n > 1)) return null;
+  return layers.map((n) => Math.max(1, Math.floor(n / 2)));
 }
 
 function checkMeasured(v: unknown, where: string, epochs: number): PresetMeasurement {

@@ -62,7 +62,13 @@ export class App {
   constructor() {
     const parsed = parseHash(location.hash);
     this.config = parsed.config;
-    this.controls = new Controls(byId('presets'), byId('preset-explanation'), byId<HTMLFormElement>('settings'), (config) => this.onSettingsChanged(config));
+    this.controls = new Controls(
+      byId('presets'),
+      byId('preset-explanation'),
+      byId<HTMLFormElement>('settings'),
+      (config) => this.onSettingsChanged(config),
+      (config) => void this.runConfig(config),
+    );
     this.controls.show(this.config);
     // The explanation is long: open beside the controls on a laptop, one tap away on a phone.
     byId<HTMLDetailsElement>('preset-about').open = matchMedia('(min-width: 900px)').matches;
@@ -222,6 +228,14 @@ export class App {
     history.replaceState(null, '', `#${configToHash(config)}`);
     this.status.setUrlProblems([]); // the URL now holds valid values only
     void this.configure(config);
+  }
+
+  /** A preset's button (fix it, halve): a new run of `config`, trained at once (paused first if training). */
+  private async runConfig(config: TrainConfig): Promise<void> {
+    if (this.state === 'training' || this.state === 'waiting') await this.call({ method: 'pause' });
+    history.replaceState(null, '', `#${configToHash(config)}`);
+    this.status.setUrlProblems([]);
+    if (await this.configure(config)) await this.train();
   }
 
   /** The reader edited the URL: apply it (a new run), pausing first if training. */

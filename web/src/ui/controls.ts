@@ -4,7 +4,7 @@
 // named beside its field and not applied. Everything from the table or the URL is set with
 // textContent / value, never as HTML.
 import { SETTINGS, type Setting, applySetting, cloneConfig, diffConfigs, keepLocked } from '../config/settings';
-import { PRESETS, presetConfig } from '../config/presets';
+import { PRESETS, halvedLayers, presetConfig } from '../config/presets';
 import type { TrainConfig } from '../config/types';
 
 /** Settings the form shows, in order (preset has its own picker; hide is for embedders). */
@@ -32,6 +32,10 @@ export class Controls {
   private config: TrainConfig | null = null;
   private readonly fieldset = document.createElement('fieldset');
   private readonly presetSelect = document.createElement('select');
+  /** presets.json "fix": switch to the preset that repairs this one (the chapter's code). */
+  private readonly fixButton = document.createElement('button');
+  /** presets.json "halve": a new run with every hidden layer half as wide (narrow). */
+  private readonly halveButton = document.createElement('button');
   private readonly fields = new Map<FormKey, Field>();
   /** Settings the page's author fixed (lock=): their controls stay disabled. */
   private fixed: ReadonlySet<string> = new Set();
@@ -43,6 +47,8 @@ export class Controls {
     private readonly presetText: HTMLElement,
     form: HTMLFormElement,
     private readonly onChange: (config: TrainConfig) => void,
+    /** A preset's own button (fix, halve): show the new config and train it at once. */
+    private readonly onRun: (config: TrainConfig) => void = onChange,
   ) {
     this.buildPresets(presetsRoot);
     this.buildForm(form);
@@ -66,6 +72,35 @@ export class Controls {
       this.setError(f, '');
     }
     this.fields.get('momentum')?.input.closest('.setting')?.toggleAttribute('data-unused', config.optimizer !== 'momentum');
+    this.showActions();
+  }
+
+  /** The chosen preset's buttons: its fix, and for narrow the next halving (with the sizes it gives). */
+  private showActions(): void {
+    const config = this.config;
+    const preset = config ? PRESETS.find((p) => p.id === config.preset) : undefined;
+    const fix = preset?.fix ?? null;
+    this.fixButton.hidden = !fix;
+    this.fixButton.textContent = fix ? fix.label : '';
+    this.fixButton.disabled = this.fixed.has('preset');
+    const next = preset?.halve && config ? halvedLayers(config.layers) : null;
+    this.halveButton.hidden = !preset?.halve;
+    this.halveButton.disabled = !next || this.fixed.has('layers');
+    this.halveButton.textContent = preset?.halve
+      ? next && config
+        ? `${preset.halve.label}: ${config.layers.join(',')} → ${next.join(',')}`
+        : `${preset.halve.label}: already 1 unit each`
+      : '';
+  }
+
+  /** Preset `id`'s config, keeping the page's settings (hide, lock, origin) and the ones the author fixed. */
+  private presetKeepingPage(id: string): TrainConfig {
+    let config = presetConfig(id);
+    if (this.config) {
+      const next = cloneConfig(this.config);
+      if (applySetting(next, 'preset', id) === null) config = keepLocked(next, this.config);
+    }
+    return config;
   }
 
   /** While training the controls are disabled: a change would start a new run. */
@@ -78,6 +113,7 @@ export class Controls {
   /** The settings the author fixed (lock=): disabled, with a note saying why. */
   lock(keys: ReadonlySet<string>): void {
     this.fixed = keys;
+    this.showActions();
     this.presetSelect.disabled = this.busy || keys.has('preset');
     for (const [key, f] of this.fields) {
       f.input.disabled = keys.has(key);
@@ -106,16 +142,41 @@ export class Controls {
     this.presetSelect.addEventListener('change', () => {
       // A preset replaces the network's settings; the page's (hide, lock, origin) and the
       // ones the author fixed stay.
-      let config = presetConfig(this.presetSelect.value);
-      if (this.config) {
-        const next = cloneConfig(this.config);
-        if (applySetting(next, 'preset', this.presetSelect.value) === null) config = keepLocked(next, this.config);
-      }
+      const config = this.presetKeepingPage(this.presetSelect.value);
       this.show(config);
       this.onChange(config);
     });
     wrap.append(label, this.presetSelect);
-    root.replaceChildren(wrap);
+
+    // Beside the picker, always visible (the explanation may be folded away on a phone).
+    const actions = document.createElement('div');
+    actions.className = 'buttons preset-actions';
+    for (const [b, id] of [
+      [this.fixButton, 'preset-fix'],
+      [this.halveButton, 'preset-halve'],
+    ] as const) {
+      b.type = 'button';
+      b.id = id;
+      b.hidden = true;
+      actions.append(b);
+    }
+    this.fixButton.addEventListener('click', () => {
+      const fix = PRESETS.find((p) => p.id === this.config?.preset)?.fix;
+      if (!fix) return;
+      const config = this.presetKeepingPage(fix.preset);
+      this.show(config);
+      this.onRun(config);
+    });
+    this.halveButton.addEventListener('click', () => {
+      if (!this.config) return;
+      const next = halvedLayers(this.config.layers);
+      if (!next) return;
+      const config = cloneConfig(this.config);
+      config.layers = next; // same preset, everything else kept: only the widths change
+      this.show(config);
+      this.onRun(config);
+    });
+    root.replaceChildren(wrap, actions);
   }
 
   private buildForm(form: HTMLFormElement): void {

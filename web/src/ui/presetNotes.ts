@@ -1,6 +1,7 @@
 // Beside a preset's explanation: what it measured (seeded, so the reader can check) and
-// what to notice; after a run, the same note with how this run compares. The numbers come
-// from presets.json's "measured" (scripts/measure-presets.mjs), never from the chapter.
+// what to notice; after a run, how this run compares with it (the notice is not repeated).
+// The numbers come from presets.json's "measured" (scripts/measure-presets.mjs), never from
+// the chapter.
 import { PRESETS, type Preset } from '../config/presets';
 import { configForPreset as presetConfigOrNull, diffConfigs } from '../config/settings';
 import type { TrainConfig } from '../config/types';
@@ -47,29 +48,39 @@ export class PresetNotes {
     }
     let text = measuredSentence(p);
     if (text && !isMeasuredRun(p, config, data)) {
-      const base = presetConfigOrNull(p.id);
-      const d = base ? diffConfigs(config, base) : 'same settings';
-      const changed = [d === 'same settings' ? '' : d, data.kind === 'mnist' ? '' : `${data.name} instead of MNIST`].filter(Boolean).join('; ');
-      text += ` (That is for the preset's own settings on MNIST; here: ${changed}.)`;
+      text += ` (That is for the preset's own settings on MNIST; here: ${differencesFromMeasured(p, config, data)}.)`;
     }
     this.measured.textContent = text;
     this.notice.textContent = p.notice ? `What to notice: ${p.notice}` : '';
   }
 }
 
-/** After a run: how it compares with the measured number, and what to notice. */
+/**
+ * What this run's settings (and data) change from the preset's measured run, in diffConfigs'
+ * "yours vs measured" form; '' when it is the measured run.
+ */
+export function differencesFromMeasured(p: Preset, config: TrainConfig, data: Pick<DataInfo, 'kind' | 'name'>): string {
+  const base = presetConfigOrNull(p.id);
+  const d = base ? diffConfigs(config, base) : 'same settings';
+  return [d === 'same settings' ? '' : d, data.kind === 'mnist' ? '' : `${data.name} instead of MNIST`].filter(Boolean).join('; ');
+}
+
+/**
+ * After a run: how it compares with the measured number. The "What to notice" text is not
+ * repeated here (it stays beside the explanation, written for the measured run); when this
+ * run is not that run, or ends elsewhere, the note says so plainly, so the reader does not
+ * read the seed-1 numbers as a description of their own run.
+ */
 export function afterRunNote(config: TrainConfig, data: DataInfo, finalAccuracy: number | null): string {
   const p = PRESETS.find((q) => q.id === config.preset);
-  if (!p || finalAccuracy === null) return '';
-  const parts: string[] = [];
-  if (p.measured && isMeasuredRun(p, config, data)) {
-    const same = Math.round(finalAccuracy * 10000) === Math.round(p.measured.testAccuracy * 10000);
-    parts.push(
-      same
-        ? `This run ends at ${pct(finalAccuracy)}, exactly the measured number for “${p.id}” with seed ${p.measured.seed}.`
-        : `This run ends at ${pct(finalAccuracy)}; the measured number for “${p.id}” is ${pct(p.measured.testAccuracy)}.`,
-    );
+  if (!p || !p.measured || finalAccuracy === null) return '';
+  const m = p.measured;
+  const ran = `This run ends at ${pct(finalAccuracy)} test accuracy.`;
+  if (!isMeasuredRun(p, config, data)) {
+    return `${ran} Your run differs from the measured one in: ${differencesFromMeasured(p, config, data)} (yours vs measured); the measured ${pct(m.testAccuracy)} and the notes on “${p.id}” are for the preset as given.`;
   }
-  if (p.notice) parts.push(`What to notice: ${p.notice}`);
-  return parts.join(' ');
+  const same = Math.round(finalAccuracy * 10000) === Math.round(m.testAccuracy * 10000);
+  return same
+    ? `${ran} That is exactly the measured number for “${p.id}” with seed ${m.seed}: the notes on it describe this run.`
+    : `${ran} Your run differs from the measured one in its result: the same settings measured ${pct(m.testAccuracy)}, so the notes on “${p.id}” are for the preset as given, not for this run.`;
 }

@@ -4,8 +4,12 @@
 import type { LayerDiagnostics } from '../engine/engine';
 import type { ReportRow, StepReport } from '../inside/stepReport';
 
-/** First-layer units shown as images, at most. */
-export const MAX_WEIGHT_IMAGES = 64;
+/**
+ * First-layer units shown as images, at most: every unit of the chapter's 128 and of any
+ * layer up to 256 wide; a wider first layer (up to 1024) shows its first 256, and says so.
+ * 256 tiles of 28 × 28 already fill the view; each image is 784 bytes (int8, below).
+ */
+export const MAX_WEIGHT_IMAGES = 256;
 /** Test images sent for one confusion-matrix cell, at most. */
 export const MAX_CELL_IMAGES = 48;
 /** Mistakes sent after each evaluation, at most. */
@@ -51,11 +55,13 @@ export type InsideEventBody =
   /** A new network (new run, reset, imported model): the views start again. */
   | { type: 'insideNetwork'; sizes: number[]; activation: string; lr: number; optimizer: string; batch: number }
   /**
-   * First-layer weights, one 784-value image per unit: W1[:, j] for j < units, unit-major.
-   * `start` holds the same units' weights when the network was built; it comes with the
-   * first weights of each network only (null afterwards).
+   * First-layer weights as images, one 784-value image per unit: W1[:, j] for j < units,
+   * unit-major. `change` is W1[:, j] minus the same weights when the network was built.
+   * Both are int8, each unit's image scaled to its own largest |value| (→ ±127): the view
+   * scales every image to its own largest value anyway, and int8 gives the colour map all
+   * the levels it has, in a quarter of the bytes of float32 (256 units: 2 × 196 KB).
    */
-  | { type: 'insideWeights'; step: number; units: number; totalUnits: number; weights: Float32Array; start: Float32Array | null }
+  | { type: 'insideWeights'; step: number; units: number; totalUnits: number; weights: Int8Array; change: Int8Array }
   /** Per-layer statistics of step `step` (sampled every few steps). */
   | { type: 'insideDiagnostics'; step: number; epoch: number; layers: LayerDiagnostics[] }
   /** After an evaluation on the test set: confusion counts (row = true, column = guess) and the first mistakes. */
@@ -144,8 +150,8 @@ export function validateInsideEvent(v: Obj, type: string, where: string, fail: F
       c.int(v, 'step');
       const units = c.int(v, 'units', 0, MAX_WEIGHT_IMAGES);
       c.int(v, 'totalUnits', units);
-      c.typed(v, 'weights', Float32Array, units * 784);
-      if (v.start !== null) c.typed(v, 'start', Float32Array, units * 784);
+      c.typed(v, 'weights', Int8Array, units * 784);
+      c.typed(v, 'change', Int8Array, units * 784);
       break;
     }
     case 'insideDiagnostics':

@@ -43,7 +43,7 @@ export class Inspector {
   private run: TrainingRun | null = null;
   private watchWeights = false;
   private weightsSentAt = -Infinity;
-  /** The first units' weights as built (for "change since the start"), until sent once. */
+  /** The shown units' weights as built, unit-major float32 (for "change since the start"). */
   private start: Float32Array | null = null;
   private sampleEvery = 1;
   private nextSample = 1;
@@ -59,7 +59,7 @@ export class Inspector {
     const stepsPerEpoch = Math.ceil(run.config.train / batch);
     this.sampleEvery = Math.max(1, Math.round(stepsPerEpoch / SAMPLES_PER_EPOCH));
     this.nextSample = run.step + 1;
-    this.start = firstLayerImages(run.inspect.layerParams(0)).weights;
+    this.start = firstLayerUnits(run.inspect.layerParams(0));
     const c = run.config;
     this.emit({ type: 'insideNetwork', sizes: run.sizes, activation: c.activation, lr: c.lr, optimizer: c.optimizer, batch });
     if (this.watchWeights) this.sendWeights(run);
@@ -119,11 +119,8 @@ export class Inspector {
   private sendWeights(run: TrainingRun): void {
     this.weightsSentAt = performance.now();
     const first: LayerParams = run.inspect.layerParams(0);
-    const { units, weights } = firstLayerImages(first);
-    const start = this.start;
-    this.start = null;
-    const transfer: Transferable[] = start ? [weights.buffer, start.buffer] : [weights.buffer];
-    this.emit({ type: 'insideWeights', step: run.step, units, totalUnits: first.fanOut, weights, start }, transfer);
+    const { units, weights, change } = weightImages(first, this.start);
+    this.emit({ type: 'insideWeights', step: run.step, units, totalUnits: first.fanOut, weights, change }, [weights.buffer, change.buffer]);
   }
 
   private cellImages(actual: number, predicted: number, data: InspectData | null): CellImages {
@@ -165,15 +162,45 @@ export class Inspector {
   }
 }
 
-/** The first MAX_WEIGHT_IMAGES units' incoming weights, unit-major: W1 is fanIn × fanOut (row = pixel), unit j's image is column j. */
-function firstLayerImages(first: LayerParams): { units: number; weights: Float32Array } {
+/**
+ * The first min(fanOut, MAX_WEIGHT_IMAGES) units' incoming weights, unit-major float32:
+ * W1 is fanIn × fanOut (row = pixel), unit j's image is column j.
+ */
+export function firstLayerUnits(first: LayerParams): Float32Array {
   const units = Math.min(first.fanOut, MAX_WEIGHT_IMAGES);
-  const weights = new Float32Array(units * first.fanIn);
+  const out = new Float32Array(units * first.fanIn);
   for (let p = 0; p < first.fanIn; p++) {
     const row = p * first.fanOut;
-    for (let j = 0; j < units; j++) weights[j * first.fanIn + p] = first.W[row + j];
+    for (let j = 0; j < units; j++) out[j * first.fanIn + p] = first.W[row + j];
   }
-  return { units, weights };
+  return out;
+}
+
+/**
+ * The shown units' weight images and their change since `start` (the same units as built;
+ * null or another shape: no change yet), each unit's image scaled to its own largest
+ * |value| and rounded to int8 (−127…127). An image with no finite largest value (a diverged
+ * network) or all zeros is all 0 (white).
+ */
+export function weightImages(first: LayerParams, start: Float32Array | null): { units: number; weights: Int8Array; change: Int8Array } {
+  const now = firstLayerUnits(first);
+  const units = now.length / first.fanIn;
+  const diff = new Float32Array(now.length);
+  if (start && start.length === now.length) for (let i = 0; i < now.length; i++) diff[i] = now[i] - start[i];
+  return { units, weights: quantise(now, first.fanIn), change: quantise(diff, first.fanIn) };
+}
+
+/** Per image of `size` values: round(127 · v / max |v|) as int8. */
+function quantise(values: Float32Array, size: number): Int8Array {
+  const out = new Int8Array(values.length);
+  for (let o = 0; o < values.length; o += size) {
+    let max = 0;
+    for (let i = o; i < o + size; i++) max = Math.max(max, Math.abs(values[i]));
+    if (!(max > 0) || !Number.isFinite(max)) continue;
+    const k = 127 / max;
+    for (let i = o; i < o + size; i++) out[i] = Math.round(values[i] * k);
+  }
+  return out;
 }
 
 function argmax(probabilities: Float32Array, row: number): number {

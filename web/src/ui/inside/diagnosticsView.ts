@@ -1,6 +1,7 @@
 // Per-layer diagnostics over training: how big the activations are, how many hidden units
 // are dead (ReLU) or saturated (sigmoid, tanh), and how large each layer's weight gradient
-// is. The core computes them every step; the worker samples them every few steps.
+// is. The core computes them only when asked, from the last completed step (computing them
+// every step would cost more than a step at batch 1); the worker asks every few steps.
 // Small charts for the trend, a table for the latest numbers.
 import type { LayerDiagnostics } from '../../engine/engine';
 import type { EventOf } from '../../worker/client';

@@ -2,7 +2,10 @@
 // 28 × 28 image in a diverging colour map (red: ink there raises the unit's z; blue: lowers
 // it). "Change since the start" shows W1 minus the weights the network was built with:
 // what training has written. One canvas for all tiles; the worker sends new weights about
-// once a second while this view is on screen, and after each evaluation.
+// once a second while this view is on screen, and after each evaluation, already scaled
+// per image to int8 (insideProtocol.ts), so drawing is one table look-up per pixel.
+// Every unit of the first layer is shown, up to MAX_WEIGHT_IMAGES (256), with a note when
+// a wider layer is cut.
 import type { EventOf } from '../../worker/client';
 import type { InsideRecord } from './hook';
 import { SIDE, diverging, el } from './images';
@@ -10,13 +13,24 @@ import { SIDE, diverging, el } from './images';
 const GAP = 1;
 type Mode = 'weights' | 'change';
 
+/** Colour of each int8 level q (index q + 128): diverging(q / 127), computed once. */
+const COLOURS: Uint8Array = (() => {
+  const lut = new Uint8Array(256 * 3);
+  for (let q = -128; q <= 127; q++) lut.set(diverging(q / 127), (q + 128) * 3);
+  return lut;
+})();
+
+/** Tiles per row: a few for a tiny layer, 8 up to 64 units, 16 beyond (256 units: 16 × 16). */
+function columns(units: number): number {
+  return units <= 16 ? Math.min(units, 5) : units <= 64 ? 8 : 16;
+}
+
 export class WeightsView {
   private readonly canvas: HTMLCanvasElement;
   private readonly caption: HTMLElement;
   private updates = 0;
   private mode: Mode = 'weights';
   private last: EventOf<'insideWeights'> | null = null;
-  private start: Float32Array | null = null;
 
   constructor(
     root: HTMLElement,
@@ -63,14 +77,12 @@ export class WeightsView {
   reset(): void {
     this.updates = 0;
     this.last = null;
-    this.start = null;
     this.record.weights = null;
     this.canvas.width = 0;
     this.caption.textContent = 'The weights appear when the network is built.';
   }
 
   show(e: EventOf<'insideWeights'>): void {
-    if (e.start) this.start = e.start;
     this.last = e;
     this.updates++;
     this.record.weights = { units: e.units, totalUnits: e.totalUnits, step: e.step, updates: this.updates };
@@ -80,10 +92,9 @@ export class WeightsView {
   private render(e: EventOf<'insideWeights'>): void {
     const { units } = e;
     if (units === 0) return;
-    const change = this.mode === 'change' && this.start !== null && this.start.length === e.weights.length;
-    const start = this.start;
-    const values = change && start ? e.weights.map((w, i) => w - start[i]) : e.weights;
-    const cols = units <= 16 ? Math.min(units, 5) : 8;
+    const change = this.mode === 'change';
+    const values = change ? e.change : e.weights; // int8, each image already scaled to ±127
+    const cols = columns(units);
     const rows = Math.ceil(units / cols);
     const w = cols * (SIDE + GAP) - GAP;
     const h = rows * (SIDE + GAP) - GAP;
@@ -92,25 +103,23 @@ export class WeightsView {
     const ctx = this.canvas.getContext('2d');
     if (!ctx) return;
     const img = ctx.createImageData(w, h);
+    const data = img.data;
     for (let j = 0; j < units; j++) {
-      const tile = values.subarray(j * SIDE * SIDE, (j + 1) * SIDE * SIDE);
-      // Each image scaled to its own largest |value|, so a quiet unit still shows its pattern.
-      let max = 0;
-      for (const v of tile) max = Math.max(max, Math.abs(v));
-      const scale = max > 0 && Number.isFinite(max) ? 1 / max : 0;
       const x0 = (j % cols) * (SIDE + GAP);
       const y0 = Math.floor(j / cols) * (SIDE + GAP);
+      const base = j * SIDE * SIDE;
       for (let p = 0; p < SIDE * SIDE; p++) {
-        const [r, g, b] = diverging(tile[p] * scale);
+        const c = (values[base + p] + 128) * 3;
         const o = ((y0 + Math.floor(p / SIDE)) * w + x0 + (p % SIDE)) * 4;
-        img.data[o] = r;
-        img.data[o + 1] = g;
-        img.data[o + 2] = b;
-        img.data[o + 3] = 255;
+        data[o] = COLOURS[c];
+        data[o + 1] = COLOURS[c + 1];
+        data[o + 2] = COLOURS[c + 2];
+        data[o + 3] = 255;
       }
     }
     ctx.putImageData(img, 0, 0);
-    const of = units < e.totalUnits ? `the first ${units} of ${e.totalUnits} units` : `all ${units} units`;
+    const cut = units < e.totalUnits;
+    const of = cut ? `the first ${units} of ${e.totalUnits} units` : `all ${units} units`;
     const when = e.step === 0 ? 'before training' : `after step ${e.step.toLocaleString('en')}`;
     const what = change ? 'The change since the start' : 'The weights';
     const note = change
@@ -118,7 +127,8 @@ export class WeightsView {
         ? ' Nothing has changed yet: train to see it.'
         : ' Pixels near the border never have ink, so their weights never change: they stay white.'
       : ' Each square is scaled to its own largest weight.';
-    this.caption.textContent = `${what} of ${of}, ${when}.${note}`;
+    const showing = cut ? ` Showing ${units} of ${e.totalUnits}: more squares would be too small to see.` : '';
+    this.caption.textContent = `${what} of ${of}, ${when}.${note}${showing}`;
     this.canvas.setAttribute('aria-label', `${what} of the first layer, ${of}, as 28 × 28 images, ${when}`);
   }
 }
