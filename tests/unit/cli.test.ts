@@ -2,7 +2,7 @@
 // MNIST test set, the saved .npz evaluates to the same accuracy in `firstnet eval` and in
 // NumPy (the chapter's forward pass), and bad input exits non-zero with one clear line.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +79,10 @@ describe('firstnet train / eval', () => {
     ];
     writeFileSync(join(tmp, 'junk.npz'), 'not a zip at all');
     cases.push([['eval', join(tmp, 'junk.npz')], 1, /junk\.npz/]);
+    // 100 MB, sparse on disk: refused by its size, before it is read.
+    writeFileSync(join(tmp, 'huge.npz'), '');
+    truncateSync(join(tmp, 'huge.npz'), 100 * 1024 * 1024);
+    cases.push([['eval', join(tmp, 'huge.npz')], 1, /huge\.npz: 104857600 bytes is larger than the 100663296-byte limit for a model/]);
     for (const [args, code, msg] of cases) {
       const r = firstnet(...args);
       expect(r.code, args.join(' ')).toBe(code);

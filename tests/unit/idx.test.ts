@@ -132,4 +132,10 @@ describe('IDX refusals', () => {
     expect(refusal(bombGz)).toMatch(/decompresses to more than the 18 bytes its header declares/);
     expect(performance.now() - t0).toBeLessThan(1000);
   });
+
+  it('gzip: a small file whose header declares 300,000 images is refused before allocating 235 MB', () => {
+    // 16 header bytes, then nothing: 36 bytes of gzip cannot inflate to 16 + 300,000 × 784.
+    const liar = gzipSync(idx(0x803, [300_000, 28, 28], new Uint8Array(0)));
+    expect(refusal(liar)).toMatch(/its header declares 235200016 bytes, more than the \d+-byte gzip file can hold \(deflate expands at most 1032:1\)/);
+  });
 });

@@ -1,10 +1,10 @@
 // `firstnet train` and `firstnet eval`: the same wasm and the same numbers as the browser.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { toTrainerSpec, describeConfig } from '../config/settings';
 import { configNotices } from '../config/limits';
 import { INPUT_SIZE, OUTPUT_SIZE } from '../config/types';
 import type { Engine, Dataset } from '../engine/engine';
-import { readModelNpz, writeModelNpz } from '../formats/npz';
+import { MAX_FILE_BYTES, readModelNpz, writeModelNpz } from '../formats/npz';
 import { modelFromTrainer, modelSizes } from '../model/model';
 import type { EvalArgs, TrainArgs } from './args';
 import { UsageError } from './args';
@@ -20,9 +20,13 @@ export interface Io {
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 async function loadModel(path: string, io: Io) {
-  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+  const unreadable = (e: NodeJS.ErrnoException) => {
     throw new Error(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  });
+  };
+  // The size first: a huge file is refused without reading it.
+  const { size } = await stat(path).catch(unreadable);
+  if (size > MAX_FILE_BYTES) throw new Error(`${path}: ${size} bytes is larger than the ${MAX_FILE_BYTES}-byte limit for a model`);
+  const bytes = await readFile(path).catch(unreadable);
   const model = readModelNpz(new Uint8Array(bytes), path);
   for (const n of model.notices) io.err(`${path}: ${n}`);
   return model;

@@ -12,6 +12,8 @@ export const IMAGE_SIDE = 28;
 export const IMAGE_BYTES = IMAGE_SIDE * IMAGE_SIDE;
 /** Most items accepted in one file (EMNIST digits has 240,000; MNIST 60,000). */
 export const MAX_IDX_ITEMS = 300_000;
+/** Deflate's largest expansion: 258 bytes from 2 bits at best, about 1032 to 1. */
+const MAX_DEFLATE_RATIO = 1032;
 
 export type IdxFile =
   | { kind: 'images'; name: string; count: number; /** count × 784 pixels */ data: Uint8Array }
@@ -118,6 +120,11 @@ function gunzipIdx(bytes: Uint8Array, fail: (p: string) => never): { h: Header; 
       }
       h = readHeader(head.subarray(0, headLen), fail);
       if (headLen > h.totalBytes) fail(`decompresses to more than the ${h.totalBytes} bytes its header declares`);
+      // Deflate cannot expand more than 1032:1, so a small file whose header declares a large
+      // set is lying: refused before the declared size is allocated.
+      if (h.totalBytes > MAX_DEFLATE_RATIO * bytes.length) {
+        fail(`its header declares ${h.totalBytes} bytes, more than the ${bytes.length}-byte gzip file can hold (deflate expands at most ${MAX_DEFLATE_RATIO}:1)`);
+      }
       out = new Uint8Array(h.totalBytes); // bounded by MAX_IDX_ITEMS, checked in readHeader
       out.set(head.subarray(0, headLen));
       got = headLen;
