@@ -2,6 +2,9 @@
 // window only (and only from origin= when the embed URL sets it), validates them
 // (messages.ts), drives the app through its handle, and posts the widget's news to the
 // parent. A bad command gets a firstnet:error naming the problem; nothing is thrown.
+// Commands run one at a time, in the order received; one with an id is answered by
+// firstnet:ack (or firstnet:model / firstnet:error with that id). An origin= that was given
+// but cannot be read closes the widget: no command taken, nothing posted (never '*').
 import { configToHash, parseHash } from '../config/settings';
 import type { AppHandle } from '../ui/appHandle';
 import { validateExportedModel } from '../worker/protocol';

@@ -2,7 +2,7 @@
 // page sends. No DOM: hostApi.ts does the window plumbing, Vitest checks this file.
 //
 // Host → widget: {type: 'firstnet:command', command, config?, id?}
-// Widget → host: firstnet:ready | progress | done | error | resize | model (see OutMessage)
+// Widget → host: firstnet:ready | progress | done | error | resize | model | ack (see OutMessage)
 import { SETTING_KEYS, applySetting } from '../config/settings';
 import type { TrainConfig } from '../config/types';
 
