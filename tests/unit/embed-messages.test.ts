@@ -4,11 +4,11 @@
 // the chunks the service worker is asked to keep.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, SETTING_KEYS, cloneConfig, keepLocked, parseHash } from '../../web/src/config/settings';
+import { DEFAULT_CONFIG, SETTING_KEYS, cloneConfig, keepLocked, lockedChanges, lockedMessage, parseHash } from '../../web/src/config/settings';
 import { chunksFor } from '../../web/src/data/chunks';
 import { validateManifest } from '../../web/src/data/manifest';
-import { COMMANDS, configFromCommand, originAllowed, parseCommand, targetOrigin } from '../../web/src/embed/messages';
-import { WIDGET_KEYS, widgetHash } from '../../web/src/embed/widgetUrl';
+import { COMMANDS, configFromCommand, hostPolicy, originAllowed, parseCommand, targetOrigin } from '../../web/src/embed/messages';
+import { WIDGET_KEYS, embedUrl, widgetHash } from '../../web/src/embed/widgetUrl';
 import { lossTrend, summaryText } from '../../web/src/ui/chartSummary';
 
 const base = () => cloneConfig(DEFAULT_CONFIG);
@@ -116,7 +116,49 @@ describe('origins', () => {
   });
 });
 
+describe('origin= fails closed', () => {
+  it('takes commands from origin= when it is valid, from any parent when it is absent', () => {
+    expect(hostPolicy(parseHash('#train=1000&origin=https://book.example'))).toEqual({ origin: 'https://book.example' });
+    expect(hostPolicy(parseHash('#train=1000'))).toEqual({ origin: '' });
+    expect(hostPolicy(parseHash('#origin='))).toEqual({ origin: '' }); // written empty on purpose: no restriction
+  });
+
+  it('refuses every command (closed, naming origin) when origin= was given but cannot be used', () => {
+    const bad = [
+      '#origin=book.example', // no scheme
+      '#origin=https://book.example/chapter-3', // a path
+      '#origin=javascript:alert(1)',
+      '#origin=https://book.example?x=1',
+      '#origin', // no value
+      '#Origin=https://book.example', // a near-miss key
+      '#origin=%E0%A4%A', // a bad %-escape in the value
+      `#origin=https://book.example&${'x'.repeat(5000)}`, // too long to read at all
+      `#lr=0.1&origin=https://book.example&origin=nope`, // the last value is used: bad
+    ];
+    for (const hash of bad) {
+      const p = hostPolicy(parseHash(hash));
+      expect(p, hash).toHaveProperty('closed');
+      const closed = (p as { closed: string }).closed;
+      expect(closed, hash).toMatch(/^This widget takes no commands from its page: origin/);
+      expect(closed).toContain('Fix origin= in the embed URL');
+    }
+    // The refusal repeats the bad value only as quoted text.
+    expect((hostPolicy(parseHash('#origin=<img src=x onerror=alert(1)>')) as { closed: string }).closed).toContain("origin: '<img src=x onerror=alert(1)>' is not valid");
+  });
+});
+
 describe('lock', () => {
+  it('names the locked keys a reader-side action would change (host commands are not checked)', () => {
+    const prev = { ...base(), lr: 0.3, lock: ['lr', 'layers'] };
+    expect(lockedChanges(prev, ['lr'], { ...prev, lr: 0.03 })).toEqual(['lr']);
+    expect(lockedChanges(prev, ['lr'], { ...prev })).toEqual([]);
+    expect(lockedChanges(prev, ['layers', 'activation'])).toEqual(['layers']);
+    expect(lockedChanges({ ...prev, lock: ['all'] }, SETTING_KEYS, parseHash('preset=sigmoid').config)).toEqual(expect.arrayContaining(['activation']));
+    expect(lockedChanges({ ...prev, lock: [] }, SETTING_KEYS, parseHash('preset=sigmoid').config)).toEqual([]);
+    expect(lockedMessage(['lr'])).toBe('lr is fixed by the author of this page (lock=lr)');
+    expect(lockedMessage(['layers', 'activation'])).toBe('layers and activation are fixed by the author of this page (lock=layers,activation)');
+  });
+
   it("keeps the author's values for the locked settings when the reader picks a preset", () => {
     const prev = { ...base(), lr: 0.3, layers: [16], lock: ['lr', 'layers'] };
     const next = { ...parseHash('preset=chapter').config, lock: [] as string[] };
@@ -136,6 +178,18 @@ describe('<firstnet-widget> attributes', () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.config).toMatchObject({ activation: 'sigmoid', lr: 0.05, hide: ['draw', 'chart'], lock: ['all'], origin: 'https://book.example' });
     expect(widgetHash(() => null, 'null')).toBe(''); // a file:// page: no origin to check against
+  });
+
+  it('src: http(s) only, resolved against the page; anything else refused naming the attribute', () => {
+    const page = 'https://book.example/ch3/page.html';
+    expect(embedUrl(null, page)).toEqual({ url: new URL('https://book.example/ch3/embed.html') });
+    expect(embedUrl('../widgets/embed.html', page)).toEqual({ url: new URL('https://book.example/widgets/embed.html') });
+    expect(embedUrl('http://127.0.0.1:8080/embed.html', page)).toEqual({ url: new URL('http://127.0.0.1:8080/embed.html') });
+    for (const src of ['javascript:parent.pwned=1', ' JavaScript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'blob:https://book.example/x', 'file:///etc/passwd', 'vbscript:x', 'http://[::1']) {
+      const r = embedUrl(src, page);
+      expect(r, src).toHaveProperty('error');
+      expect((r as { error: string }).error, src).toMatch(/^<firstnet-widget>: the src attribute /);
+    }
   });
 });
 

@@ -330,12 +330,16 @@ const MAX_HASH = 4096;
  * by `preset=` (or `default`), then applies the other keys. Bad values are not applied and
  * give an error naming the key and value; unknown keys give a notice.
  */
-export function parseHash(hash: string): { config: TrainConfig; errors: string[]; notices: string[] } {
+export function parseHash(hash: string): { config: TrainConfig; errors: string[]; notices: string[]; originError: string | null } {
   const errors: string[] = [];
   const notices: string[] = [];
+  /** Set when origin= may have been meant but could not be read: embed mode then fails closed. */
+  let originError: string | null = null;
   let s = hash.startsWith('#') ? hash.slice(1) : hash;
   if (s.length > MAX_HASH) {
     errors.push(`the URL state is longer than ${MAX_HASH} characters: ignored`);
+    // Whether it held an origin= is unknown: assume it did (the safe reading).
+    originError = `origin: the URL state is longer than ${MAX_HASH} characters, so origin= could not be read`;
     s = '';
   }
   const pairs = new Map<string, string>();
@@ -346,17 +350,28 @@ export function parseHash(hash: string): { config: TrainConfig; errors: string[]
     let raw: string;
     try {
       key = decodeURIComponent(eq < 0 ? seg : seg.slice(0, eq));
+    } catch {
+      errors.push(`${quote(seg)} has a bad %-escape: ignored`);
+      // The key itself is unreadable: it may have been origin.
+      originError ??= `origin: ${quote(seg)} has a bad %-escape, so origin= could not be read`;
+      continue;
+    }
+    try {
       raw = eq < 0 ? '' : decodeURIComponent(seg.slice(eq + 1));
     } catch {
       errors.push(`${quote(seg)} has a bad %-escape: ignored`);
+      if (key.trim().toLowerCase() === 'origin') originError ??= `origin: ${quote(seg)} has a bad %-escape`;
       continue;
     }
     if (!isKey(key)) {
+      // 'Origin', ' origin': close enough to have been meant as origin=.
+      if (key.trim().toLowerCase() === 'origin') originError ??= `origin: unknown key ${quote(key)} (write origin=, lower case)`;
       notices.push(`unknown key ${quote(key)} ignored`);
       continue;
     }
     if (eq < 0) {
       errors.push(`${key}: no value given (write ${key}=…)`);
+      if (key === 'origin') originError ??= 'origin: no value given (write origin=https://…)';
       continue;
     }
     if (pairs.has(key)) notices.push(`${key} given more than once: the last value is used`);
@@ -373,8 +388,9 @@ export function parseHash(hash: string): { config: TrainConfig; errors: string[]
     if (key === 'preset') continue;
     const err = applySetting(config, key, raw);
     if (err) errors.push(`${key}: ${err}`);
+    if (err && key === 'origin') originError ??= `origin: ${err}`;
   }
-  return { config, errors, notices };
+  return { config, errors, notices, originError };
 }
 
 function format<K extends keyof TrainConfig>(key: K, config: TrainConfig): string {
@@ -413,6 +429,23 @@ export function keepLocked(next: TrainConfig, prev: TrainConfig): TrainConfig {
   }
   out.lock = [...prev.lock];
   return out;
+}
+
+/**
+ * The reader-side guard for actions other than the form (the divergence fix, compare against
+ * the default, a model import): which of `keys` would change from `prev` to `next` although
+ * `prev.lock` fixes them. Without `next`, every locked one of `keys` (the new values are not
+ * known yet, e.g. a model file's layers). Host commands do not go through this: the author may.
+ */
+export function lockedChanges(prev: TrainConfig, keys: readonly (keyof TrainConfig)[], next?: TrainConfig): string[] {
+  const locked = lockedKeys(prev);
+  return keys.filter((k) => k !== 'preset' && locked.has(k) && (!next || format(k, prev) !== format(k, next)));
+}
+
+/** "lr is fixed by the author of this page (lock=lr)" for lockedChanges' answer. */
+export function lockedMessage(keys: readonly string[]): string {
+  const names = keys.length > 1 ? `${keys.slice(0, -1).join(', ')} and ${keys.at(-1)}` : keys[0];
+  return `${names} ${keys.length > 1 ? 'are' : 'is'} fixed by the author of this page (lock=${keys.join(',')})`;
 }
 
 /** Layer sizes input first: [784, 128, 64, 10]. */

@@ -2,10 +2,13 @@
 // window only (and only from origin= when the embed URL sets it), validates them
 // (messages.ts), drives the app through its handle, and posts the widget's news to the
 // parent. A bad command gets a firstnet:error naming the problem; nothing is thrown.
-import { configToHash } from '../config/settings';
+// Commands run one at a time, in the order received; one with an id is answered by
+// firstnet:ack (or firstnet:model / firstnet:error with that id). An origin= that was given
+// but cannot be read closes the widget: no command taken, nothing posted (never '*').
+import { configToHash, parseHash } from '../config/settings';
 import type { AppHandle } from '../ui/appHandle';
 import { validateExportedModel } from '../worker/protocol';
-import { type Command, type CommandId, type OutMessage, configFromCommand, originAllowed, parseCommand, targetOrigin } from './messages';
+import { type Command, type CommandId, type OutMessage, configFromCommand, hostPolicy, originAllowed, parseCommand, targetOrigin } from './messages';
 import { USER_PAUSE_EVENT } from '../ui/visibility';
 
 /** Progress messages are posted at most this often (plus one after each evaluation). */
@@ -19,17 +22,30 @@ export class HostApi {
   private lastPosted = 0;
   private progressTimer = 0;
   private evaluation: { testAccuracy: number; testLoss: number } | null = null;
+  /** Commands run one after another, in the order received (a configure then a train must not race). */
+  private queue: Promise<void> = Promise.resolve();
+  /** Why this widget talks to no one (origin= given but unreadable), or null. */
+  readonly closed: string | null;
 
   constructor(private readonly app: AppHandle) {
-    this.allowed = { origin: app.config().origin };
+    // The hash as the page was loaded, read here too: App keeps only the valid settings.
+    const policy = hostPolicy(parseHash(location.hash));
+    this.closed = policy.closed ?? null;
+    this.allowed = { origin: policy.closed === undefined ? policy.origin : '' };
     this.parent = window.parent !== window ? window.parent : null;
+    if (this.closed !== null) {
+      // Fail closed: no listener, no messages (not even to '*'); the reader and the author see why.
+      showClosed(this.closed);
+      return;
+    }
     if (!this.parent) return; // opened on its own: no host to talk to
     window.addEventListener('message', (e) => this.receive(e));
     this.listen();
   }
 
-  /** Posts to the parent (only to origin= when set). */
+  /** Posts to the parent (only to origin= when set; never when closed). */
   post(message: OutMessage, transfer: Transferable[] = []): void {
+    if (this.closed !== null) return;
     this.parent?.postMessage(message, { targetOrigin: targetOrigin(this.allowed), transfer });
   }
 
@@ -96,7 +112,11 @@ export class HostApi {
       this.error(`firstnet:command refused: ${parsed.error}`, typeof id === 'string' || typeof id === 'number' ? id : undefined);
       return;
     }
-    void this.run(parsed.value);
+    const cmd = parsed.value;
+    this.queue = this.queue.then(
+      () => this.run(cmd),
+      () => this.run(cmd),
+    ).catch((err: unknown) => this.error(`${cmd.command}: ${err instanceof Error ? err.message : String(err)}`, cmd.id));
   }
 
   private error(message: string, id?: CommandId): void {
@@ -130,6 +150,7 @@ export class HostApi {
         return this.exportModel(cmd.id);
     }
     if (!ok) this.error(`${cmd.command}: ${app.lastError() || 'refused'}`, cmd.id);
+    else if (cmd.id !== undefined) this.post({ type: 'firstnet:ack', command: cmd.command, id: cmd.id });
   }
 
   private async exportModel(id?: CommandId): Promise<void> {
@@ -141,4 +162,16 @@ export class HostApi {
       this.error(`export: ${e instanceof Error ? e.message : String(e)}`, id);
     }
   }
+}
+
+/** A lasting, visible notice at the top of the widget (text only) and one console error. */
+function showClosed(message: string): void {
+  console.error(`firstnet: ${message}`);
+  const p = document.createElement('p');
+  p.className = 'message error embed-closed';
+  p.setAttribute('role', 'alert');
+  p.textContent = message;
+  const main = document.querySelector('main');
+  if (main) main.prepend(p);
+  else document.body.prepend(p);
 }

@@ -2,7 +2,7 @@
 // page sends. No DOM: hostApi.ts does the window plumbing, Vitest checks this file.
 //
 // Host → widget: {type: 'firstnet:command', command, config?, id?}
-// Widget → host: firstnet:ready | progress | done | error | resize | model (see OutMessage)
+// Widget → host: firstnet:ready | progress | done | error | resize | model | ack (see OutMessage)
 import { SETTING_KEYS, applySetting } from '../config/settings';
 import type { TrainConfig } from '../config/types';
 
@@ -28,9 +28,11 @@ export type OutMessage =
   | { type: 'firstnet:done'; epoch: number; testAccuracy?: number; testLoss?: number }
   | { type: 'firstnet:error'; message: string; id?: CommandId }
   | { type: 'firstnet:resize'; height: number }
-  | { type: 'firstnet:model'; bytes: Uint8Array; name: string; testAccuracy: number | null; id?: CommandId };
+  | { type: 'firstnet:model'; bytes: Uint8Array; name: string; testAccuracy: number | null; id?: CommandId }
+  /** A command that carried an id has been carried out (export answers with firstnet:model instead). */
+  | { type: 'firstnet:ack'; command: CommandName; id: CommandId };
 
-export const OUT_TYPES = ['firstnet:ready', 'firstnet:progress', 'firstnet:done', 'firstnet:error', 'firstnet:resize', 'firstnet:model'] as const;
+export const OUT_TYPES = ['firstnet:ready', 'firstnet:progress', 'firstnet:done', 'firstnet:error', 'firstnet:resize', 'firstnet:model', 'firstnet:ack'] as const;
 
 /** Messages bigger than this are refused (a settings object is a few hundred bytes). */
 const MAX_STATE = 4096;
@@ -144,6 +146,21 @@ export function configFromCommand(current: TrainConfig, config: Record<string, u
     if (err) return { ok: false, error: `configure: ${key}: ${err}` };
   }
   return { ok: true, value: next };
+}
+
+/**
+ * Whom a widget takes commands from and posts to: `origin` ('' when origin= was not given:
+ * any parent, posting to '*'), or `closed` when origin= was given but could not be read
+ * (a bad value, no value, an unreadable key, or URL state too long to read). Closed fails
+ * safe: no command is taken and nothing is posted, rather than falling back to '*'.
+ */
+export type HostPolicy = { origin: string; closed?: undefined } | { closed: string };
+
+export function hostPolicy(parsed: { config: Pick<TrainConfig, 'origin'>; originError: string | null }): HostPolicy {
+  if (parsed.originError !== null) {
+    return { closed: `This widget takes no commands from its page: ${parsed.originError}. Fix origin= in the embed URL (e.g. origin=https://book.example).` };
+  }
+  return { origin: parsed.config.origin };
 }
 
 /** The origin a widget takes commands from and posts to: '*' when origin= is not set. */

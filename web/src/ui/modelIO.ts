@@ -3,7 +3,7 @@
 // saved model) — including a file the chapter's NumPy code saved with np.savez — and keep
 // models in IndexedDB. The worker reads and checks the file; a refusal names the file and
 // the problem, and the current network stays as it was.
-import { describeConfig } from '../config/settings';
+import { describeConfig, lockedChanges, lockedMessage } from '../config/settings';
 import { MAX_FILE_BYTES } from '../formats/npz';
 import type { SavedModel } from '../runs/run';
 import { newId } from '../runs/run';
@@ -80,6 +80,12 @@ export class ModelIO {
 
   /** Sends a model to the worker; on success the page shows its settings and predictions. */
   async importBytes(name: string, bytes: Uint8Array): Promise<boolean> {
+    // A model brings its own layers and activation: refused before the worker adopts it.
+    const locked = lockedChanges(this.hooks.config(), ['layers', 'activation']);
+    if (locked.length) {
+      this.hooks.status.error(`The model was not loaded: ${name} brings its own layers and activation, but ${lockedMessage(locked)}.`);
+      return false;
+    }
     const s = this.hooks.state();
     if (s === 'training' || s === 'waiting') await this.hooks.pause();
     let answer;

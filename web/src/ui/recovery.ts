@@ -8,7 +8,7 @@
 // beside the architecture line. All text is set with textContent.
 import './recovery.css';
 import { configNotices } from '../config/limits';
-import { SETTINGS } from '../config/settings';
+import { SETTINGS, lockedChanges, lockedMessage } from '../config/settings';
 import type { TrainConfig } from '../config/types';
 import type { TrainingClient } from '../worker/client';
 import { smallerLr } from '../worker/lossWatch';
@@ -60,6 +60,7 @@ export function mountRecovery(anchor: HTMLElement, hooks: RecoveryHooks): void {
   const show = (message: string, label: string, run: () => Promise<unknown>) => {
     text.textContent = message;
     action.textContent = label;
+    action.hidden = false;
     onAction = run;
     panel.hidden = false;
     panel.dataset.kind = label.startsWith('Restart') ? 'crashed' : 'diverged';
@@ -67,6 +68,15 @@ export function mountRecovery(anchor: HTMLElement, hooks: RecoveryHooks): void {
   const hide = () => {
     panel.hidden = true;
     onAction = null;
+  };
+  /** No button: only the explanation (the fix is not the reader's to make). */
+  const explain = (message: string) => {
+    text.textContent = message;
+    action.textContent = '';
+    action.hidden = true;
+    onAction = null;
+    panel.hidden = false;
+    panel.dataset.kind = 'diverged';
   };
 
   hooks.client.on('error', (e) => {
@@ -79,6 +89,14 @@ export function mountRecovery(anchor: HTMLElement, hooks: RecoveryHooks): void {
       const config = hooks.config();
       const lr = smallerLearningRate(config.lr);
       if (lr === config.lr) return;
+      const locked = lockedChanges(config, ['lr'], { ...config, lr });
+      if (locked.length) {
+        explain(
+          `The numbers blew up: with learning rate ${config.lr} each step overshoots the minimum, and the loss grows instead of falling. ` +
+            `A smaller learning rate would fix it, but ${lockedMessage(locked)}. Reset starts again with the same one.`,
+        );
+        return;
+      }
       show(
         `The numbers blew up: with learning rate ${config.lr} each step overshoots the minimum, and the loss grows instead of falling. ` +
           `A smaller learning rate fixes it (Reset alone starts again with the same one).`,

@@ -2,7 +2,7 @@
 // when it finishes (with its model) or when the reader asks, listed in a table after a
 // reload, overlaid on the comparison charts, deletable. A failed save (a full quota) is
 // said in the status area; the run stays on the page and nothing saved before is touched.
-import { applySetting, cloneConfig, diffConfigs } from '../config/settings';
+import { SETTING_KEYS, applySetting, cloneConfig, diffConfigs, lockedChanges, lockedMessage } from '../config/settings';
 import type { TrainConfig } from '../config/types';
 import { RunRecorder } from '../runs/recorder';
 import { type DataInfo, MNIST_DATA, type RunCurve, type SavedModel, type SavedRun, newId } from '../runs/run';
@@ -262,6 +262,11 @@ export class RunsPanel {
     applySetting(base, 'preset', 'default');
     base.seed = chosen.seed;
     base.train = chosen.train;
+    const locked = lockedChanges(chosen, SETTING_KEYS, base);
+    if (locked.length) {
+      this.hooks.status.error(`The comparison against the default was not run: it would change ${locked.join(', ')}, but ${lockedMessage(locked)}.`);
+      return;
+    }
     if (diffConfigs(chosen, base) === 'same settings') {
       this.hooks.status.say('This is the default already: choose an exercise (an experiment other than “default”) first.');
       return;
