@@ -7,9 +7,11 @@
 //              then Performance.getMetrics JSHeapUsedSize)
 // Prints a table, then one JSON line
 //   {minutes, samples, wasmHeapStartMB, wasmHeapEndMB, jsHeapStartMB, jsHeapEndMB, jsHeapSlopeMBPerMin, ...}
-// (`runsListed*`, `jsHeapPerRunKB`: the runs table keeps every run started on the page, each
-// with its loss curve, so the JS heap grows with the runs a reader makes; the soak makes one
-// every few seconds, far more than a reader would)
+// (`runsListed*`: the runs table keeps every run started on the page, each with its loss
+// curve (~33 KB), so the heap grows with the runs kept — by design, not a leak. The soak makes
+// a run every few seconds, far more than a reader would, so it deletes the oldest with its
+// Delete button while more than --keep-runs (default 8) are listed, as a tidy reader would:
+// what is left growing is then a leak. --keep-runs 0 keeps them all.)
 // and exits 1 if the JS heap after GC grew by more than --max-js-growth-mb (default 8 MB)
 // from the first sample to the last (or a page error escaped). The first sample is taken
 // after a warm-up of one cycle through every setting used, so caches and the wasm heap's
@@ -18,7 +20,7 @@
 // tests' own helpers (tests/browser/server.ts: a `vite preview` child process this script
 // owns, stopped by its process group id).
 //
-//   node scripts/soak.mjs [--minutes 20] [--max-js-growth-mb 8]
+//   node scripts/soak.mjs [--minutes 20] [--max-js-growth-mb 8] [--keep-runs 8]
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -44,6 +46,7 @@ if (unknown.length) {
 }
 const MINUTES = option('minutes', 20);
 const MAX_JS_GROWTH_MB = option('max-js-growth-mb', 8);
+const KEEP_RUNS = option('keep-runs', 8);
 const SAMPLE_MS = 30_000;
 const MB = 2 ** 20;
 
@@ -125,6 +128,15 @@ try {
     } else if (cycles % 3 === 1 && modelFile) {
       await page.setInputFiles('#model-file', modelFile);
       await page.waitForFunction(() => document.querySelector('.model-current')?.textContent?.startsWith('Loaded '), null, { timeout: 30_000 });
+    }
+    // Tidy the runs table: delete the oldest listed run(s) beyond KEEP_RUNS (newest first).
+    if (KEEP_RUNS > 0) {
+      for (;;) {
+        const rows = await page.$$('.runs-table tbody tr');
+        if (rows.length <= KEEP_RUNS) break;
+        await page.click(`.runs-table tbody tr:nth-child(${rows.length}) .actions button`);
+        await page.waitForFunction((n) => document.querySelectorAll('.runs-table tbody tr').length < n, rows.length, { timeout: 30_000 });
+      }
     }
     // Reset, then change a setting (a new run, as if the reader edited the URL).
     await page.click('#reset');

@@ -18,7 +18,8 @@ export function isEmbedded(): boolean {
 export function attachCompanions(app: AppHandle): void {
   const dataUrl = new URL('data/mnist/', document.baseURI).href;
 
-  const buttons = document.querySelector('.run .buttons');
+  // After the Train/Pause/Reset row (a preset's own buttons, e.g. the chapter's fix, come before it).
+  const buttons = document.getElementById('train')?.closest('.buttons');
   if (buttons) buttons.after(new DataSaver(app, dataUrl).root);
 
   const about = new AboutPanel(app);
