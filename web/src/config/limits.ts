@@ -6,7 +6,7 @@
 //   - a TrainConfig that did not come through the table (a postMessage, a stale client) is
 //     checked against the same ranges before it reaches the worker's engine.
 // Messages are plain text for textContent.
-import { SETTINGS, type Setting } from './settings';
+import { FIELD_SETTINGS, type Setting } from './table';
 import type { TrainConfig } from './types';
 
 /** Valid settings that the core will adjust, each as one sentence naming the keys. */
@@ -30,7 +30,7 @@ const RANGE_KEYS = ['layers', 'activation', 'init', 'optimizer', 'lr', 'momentum
  */
 export function configRangeProblem(config: TrainConfig): string | null {
   for (const key of RANGE_KEYS) {
-    const s = SETTINGS[key] as Setting<typeof key>;
+    const s = FIELD_SETTINGS[key] as Setting<typeof key>;
     let text: string;
     try {
       text = s.format(config[key] as never);

@@ -1,7 +1,7 @@
 // A model file becomes the network to use (contract §1): its layer sizes and activation
 // replace the current configuration's; the other settings (learning rate, batch, seed …)
 // stay, so Train continues from the file's weights with the reader's settings.
-import { MAX_HIDDEN_LAYERS, MAX_WIDTH, cloneConfig } from '../config/settings';
+import { MAX_HIDDEN_LAYERS, MAX_WIDTH, cloneConfig } from '../config/table';
 import type { TrainConfig } from '../config/types';
 import type { ModelFile } from '../formats/npz';
 import { modelSizes } from './model';

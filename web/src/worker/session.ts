@@ -1,7 +1,7 @@
 // One training run inside the worker: a Trainer built from a TrainConfig, trained in time
 // slices, evaluated on the test set at each epoch end. No DOM, no messages: worker.ts
 // decides when to run a slice and what to post.
-import { toTrainerSpec } from '../config/settings';
+import { toTrainerSpec } from '../config/table';
 import type { TrainConfig } from '../config/types';
 import type { Dataset, Engine, LayerParams, Trainer } from '../engine/engine';
 import type { ModelFile } from '../formats/npz';
