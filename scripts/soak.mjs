@@ -67,6 +67,8 @@ try {
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  const consoleLines = [];
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
 
@@ -134,7 +136,9 @@ try {
       for (;;) {
         const rows = await page.$$('.runs-table tbody tr');
         if (rows.length <= KEEP_RUNS) break;
-        await page.click(`.runs-table tbody tr:nth-child(${rows.length}) .actions button`);
+        // A DOM click: Playwright's pointer click on this row's button was sometimes lost (the
+        // table re-renders; seen as a row that stayed), which made the soak, not the app, fail.
+        await page.evaluate((n) => document.querySelector(`.runs-table tbody tr:nth-child(${n}) .actions button`).click(), rows.length);
         await page.waitForFunction((n) => document.querySelectorAll('.runs-table tbody tr').length < n, rows.length, { timeout: 30_000 });
       }
     }
@@ -181,7 +185,7 @@ try {
   if (problems.length) exitCode = 1;
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } catch (e) {
-  log(`soak: ${e instanceof Error ? e.message : String(e)}`);
+  log(`soak: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
   exitCode = 1;
 } finally {
   await browser.close();

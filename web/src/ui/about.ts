@@ -7,6 +7,7 @@ import { lockedKeys } from '../config/settings';
 import { dataBaseUrl, fetchManifest } from '../data/chunks';
 import type { AppHandle } from './appHandle';
 import type { OfflineStatus } from './offline';
+import { el } from './dom';
 
 export const SAVER_ROWS = 10_000;
 const ALL_ROWS = 60_000;
@@ -16,13 +17,6 @@ const PHONE_BUDGET = 64 * 1024 * 1024;
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
 const fmtInt = new Intl.NumberFormat('en-US');
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** Radio choice between the data saver (first 10,000 training images) and the full set. */
 export class DataSaver {

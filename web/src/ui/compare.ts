@@ -5,6 +5,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { legendFor } from '../runs/diff';
 import { type RunCurve, type SavedRun, bestAccuracy } from '../runs/run';
+import { el } from './dom';
 
 export const MAX_OVERLAY = 6;
 /** Distinguishable in light and dark mode (Okabe–Ito-like); paired with DASHES. */
@@ -15,13 +16,6 @@ const NARROW = 500;
 export interface Overlaid {
   run: SavedRun;
   curve: RunCurve | null;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 /** x values of all series merged (sorted, unique), each series null where it has no point. */

@@ -4,6 +4,9 @@ import type { TrainConfig } from '../config/types';
 import type { AppHandle } from './appHandle';
 import type { PredictionGrid } from './predictionGrid';
 import type { StatusView } from './status';
+import { el } from './dom';
+
+export { el };
 
 /** AppHandle (what embed mode drives) plus the views and the one action the panels need besides. */
 export interface AppHooks extends AppHandle {
@@ -14,13 +17,6 @@ export interface AppHooks extends AppHandle {
    * in the form and the URL, clear the charts and counters, but start no new network.
    */
   adoptConfig(config: TrainConfig): void;
-}
-
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 export function button(text: string, onClick: () => void, className?: string): HTMLButtonElement {

@@ -23,6 +23,8 @@ type Outcome = 'done' | 'failed' | 'abandoned';
 
 export class RunsPanel {
   private readonly entries = new Map<string, Entry>();
+  /** Runs the reader deleted: a save still in flight must not bring them back (nor a later snapshot). */
+  private readonly deleted = new Set<string>();
   /** Overlaid run ids, in the order they were ticked. */
   private selected: string[] = [];
   private recorder: RunRecorder | null = null;
@@ -151,6 +153,7 @@ export class RunsPanel {
   /** Puts a run in the table and, if `persist`, saves it (with its model if given). */
   private keep(r: RunRecorder, persist: boolean, model: Promise<SavedModel | null> = Promise.resolve(null)): Promise<void> {
     const { run, curve } = r.snapshot();
+    if (this.deleted.has(run.id)) return Promise.resolve();
     const existing = this.entries.get(run.id);
     this.entries.set(run.id, { run, curve, saved: existing?.saved ?? false });
     if (r.status !== 'stopped' || !existing) this.autoSelect(run.id);
@@ -167,8 +170,14 @@ export class RunsPanel {
       const m = await model;
       // r.modelId, read now: an earlier save of this run may have stored a model meanwhile.
       const toSave: SavedRun = { ...run, modelId: m?.id ?? r.modelId };
+      if (this.deleted.has(run.id)) return; // deleted while this save waited its turn
       try {
         await store.saveRun(toSave, curve, m);
+        if (this.deleted.has(run.id)) {
+          // Deleted while it was being written: the delete ran first, so delete it again.
+          await store.deleteRun(toSave);
+          return;
+        }
         r.modelId = toSave.modelId;
         r.saved = r.steps === run.steps && r.status === run.status; // unchanged since the snapshot
         this.entries.set(run.id, { run: toSave, curve, saved: true });
@@ -234,12 +243,14 @@ export class RunsPanel {
   private async remove(id: string): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry) return;
+    this.deleted.add(id);
     const store = await this.store;
     if (store && entry.saved) {
       try {
         await store.deleteRun(entry.run);
         if (entry.run.modelId) this.onModelsChanged();
       } catch (e) {
+        this.deleted.delete(id);
         this.hooks.status.error(messageOf(e));
         return;
       }

@@ -3,6 +3,7 @@
 // only messages and epoch results go through the aria-live regions, so a screen reader
 // hears news, not a ticker.
 import type { RunState } from '../worker/protocol';
+import { el } from './dom';
 
 export type MessageKind = 'info' | 'warning' | 'error';
 
@@ -28,13 +29,6 @@ const STATE_TEXT: Record<RunState, string> = {
 };
 
 const fmtInt = new Intl.NumberFormat('en-US');
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 export class StatusView {
   private readonly stateEl = el('span', 'state');

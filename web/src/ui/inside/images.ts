@@ -1,5 +1,8 @@
 // Small drawing helpers shared by the Draw and Look inside views: grey digits in the page's
 // ink colour, weight images in a diverging colour map, and figure elements for a test image.
+import { el } from '../dom';
+
+export { el };
 export const SIDE = 28;
 
 /** The page's text colour as RGB (digits are drawn as ink of that colour on transparent). */
@@ -77,10 +80,3 @@ export function top3(probabilities: ArrayLike<number>, offset = 0): { k: number;
     .slice(0, 3);
 }
 
-/** Creates an element with a class and optional text (textContent, never HTML). */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
