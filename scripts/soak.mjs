@@ -136,10 +136,11 @@ try {
       for (;;) {
         const rows = await page.$$('.runs-table tbody tr');
         if (rows.length <= KEEP_RUNS) break;
-        // A DOM click: Playwright's pointer click on this row's button was sometimes lost (the
-        // table re-renders; seen as a row that stayed), which made the soak, not the app, fail.
-        await page.evaluate((n) => document.querySelector(`.runs-table tbody tr:nth-child(${n}) .actions button`).click(), rows.length);
-        await page.waitForFunction((n) => document.querySelectorAll('.runs-table tbody tr').length < n, rows.length, { timeout: 30_000 });
+        // The oldest row's run goes, by its id: the row count alone misleads, since an import
+        // just before adds the imported model's run while the delete is under way.
+        const id = await page.evaluate((n) => document.querySelector(`.runs-table tbody tr:nth-child(${n})`).dataset.runId, rows.length);
+        await page.click(`.runs-table tbody tr[data-run-id="${id}"] .actions button`);
+        await page.waitForFunction((i) => !document.querySelector(`.runs-table tbody tr[data-run-id="${i}"]`), id, { timeout: 30_000 });
       }
     }
     // Reset, then change a setting (a new run, as if the reader edited the URL).
