@@ -29,24 +29,24 @@ import { build } from 'esbuild';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const log = (s) => process.stderr.write(`${s}\n`);
 
-function option(name, fallback) {
+function option(name, fallback, allowZero = false) {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
   const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) {
-    log(`soak: --${name} needs a positive number (got ${process.argv[i + 1] ?? 'nothing'})`);
+  if (!Number.isFinite(v) || v < 0 || (v === 0 && !allowZero)) {
+    log(`soak: --${name} needs a ${allowZero ? 'non-negative' : 'positive'} number (got ${process.argv[i + 1] ?? 'nothing'})`);
     process.exit(2);
   }
   return v;
 }
-const unknown = process.argv.slice(2).filter((a, i, all) => a.startsWith('--') && !['--minutes', '--max-js-growth-mb'].includes(a) && !(i > 0 && all[i - 1].startsWith('--')));
+const unknown = process.argv.slice(2).filter((a, i, all) => a.startsWith('--') && !['--minutes', '--max-js-growth-mb', '--keep-runs'].includes(a) && !(i > 0 && all[i - 1].startsWith('--')));
 if (unknown.length) {
-  log(`soak: unknown option ${unknown[0]} (use --minutes N, --max-js-growth-mb M)`);
+  log(`soak: unknown option ${unknown[0]} (use --minutes N, --max-js-growth-mb M, --keep-runs K)`);
   process.exit(2);
 }
 const MINUTES = option('minutes', 20);
 const MAX_JS_GROWTH_MB = option('max-js-growth-mb', 8);
-const KEEP_RUNS = option('keep-runs', 8);
+const KEEP_RUNS = option('keep-runs', 8, true);
 const SAMPLE_MS = 30_000;
 const MB = 2 ** 20;
 
