@@ -15,7 +15,8 @@
 // dist/ in use elsewhere is left alone), serves it with `vite preview` as a child process
 // it owns (stopped by its process group id), and ends with one JSON line.
 //
-//   node scripts/bench-browser.mjs [--no-build]
+//   node scripts/bench-browser.mjs [--no-build] [--presets]
+//   --presets: also train every preset to its end and report its test accuracy and seconds
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -220,6 +221,30 @@ async function main() {
       ].join('\n'),
     );
     await context.close();
+
+    // 3. --presets: every preset of presets.json trained to its end, as a reader would (data
+    // cached), with the accuracy and seconds the app shows: the figures an author quotes.
+    if (process.argv.includes('--presets')) {
+      const ids = JSON.parse(readFileSync(`${ROOT}web/src/config/presets.json`, 'utf8')).map((p) => p.id);
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const p = await ctx.newPage();
+      result.presets = {};
+      const rows = ['', '| preset | test accuracy | test loss | epochs | seconds of training (Train → last evaluation) |', '|---|---|---|---|---|'];
+      for (const id of ids) {
+        log(`bench:browser: preset ${id}…`);
+        await p.goto(`${preview.url}#preset=${id}`);
+        await p.waitForFunction(() => window.__firstnet?.state === 'idle' && !document.getElementById('train').disabled, null, { timeout: 120_000, polling: 100 });
+        const t0 = await view(p, () => performance.now());
+        await p.click('#train');
+        await p.waitForFunction(() => ['done', 'failed'].includes(window.__firstnet.state), null, { timeout: 600_000, polling: 100 });
+        const r = await view(p, () => ({ now: performance.now(), state: window.__firstnet.state, last: window.__firstnet.evaluations.at(-1) }));
+        const seconds = Number(((r.now - t0) / 1000).toFixed(2));
+        result.presets[id] = { state: r.state, testAccuracy: r.last?.testAccuracy ?? null, testLoss: r.last?.testLoss ?? null, epoch: r.last?.epoch ?? null, seconds };
+        rows.push(`| ${id} | ${r.last ? (100 * r.last.testAccuracy).toFixed(2) + ' %' : r.state} | ${r.last ? r.last.testLoss.toFixed(4) : ''} | ${r.last?.epoch ?? ''} | ${seconds} |`);
+      }
+      log(rows.join('\n'));
+      await ctx.close();
+    }
   } finally {
     await browser.close();
     await preview.stop();

@@ -99,6 +99,35 @@ describe('runs: compare, keep, delete, quota', () => {
     await context.close();
   });
 
+  it('four runs that differ in different settings overlay on both charts, each named by what varies', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const { page, errors } = await open(context, '#train=1000&epochs=1');
+    const base = '#train=1000&epochs=1';
+    for (const extra of ['', '&lr=0.05', '&activation=tanh', '&layers=32']) {
+      if (extra) {
+        await page.evaluate((h) => (location.hash = h), base + extra);
+        await page.waitForFunction((h) => location.hash === h && (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'idle', base + extra, { timeout: 30_000 });
+      }
+      await page.click('#train');
+      await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'done', null, { timeout: 60_000 });
+    }
+    await settled(page, 4);
+    const labels = await page.$$eval('.compare-legend li .label', (els) => els.map((e) => e.textContent ?? ''));
+    expect(labels).toHaveLength(4);
+    // Each label names the run's value of every setting that varies among the four.
+    expect(labels).toEqual([
+      '784-128-64-10, relu, lr 0.1',
+      '784-128-64-10, relu, lr 0.05',
+      '784-128-64-10, tanh, lr 0.1',
+      '784-32-10, relu, lr 0.1',
+    ]);
+    expect(await page.textContent('.compare-title')).toBe(labels.join(' vs '));
+    expect(await page.$$eval('.compare-chart canvas', (c) => c.length)).toBe(2);
+    await (await page.$('section.compare'))!.screenshot({ path: `${SHOTS}runs-compare-four-1280.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('a full quota is reported, the run stays on the page, and what was saved before remains', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // A small quota for this origin, set before its storage opens (Chromium reads it then):
