@@ -88,14 +88,18 @@ try {
     const wasm = Number(await page.evaluate(() => document.querySelector('.about .heap')?.dataset.bytes ?? 'NaN'));
     // Runs listed in the runs table: every run the reader started on this page is kept there.
     const runs = await page.evaluate(() => document.querySelectorAll('.runs-table tbody tr').length);
-    const s = { minute: (Date.now() - t0) / 60_000, wasmMB: wasm / MB, jsMB: js / MB, runs };
+    // What else the page keeps: saved models listed, and DOM nodes (a detached-node leak shows in
+    // Performance.getMetrics' Nodes, which counts nodes alive in the page, attached or not).
+    const models = await page.evaluate(() => document.querySelectorAll('.saved-models li').length);
+    const nodes = metrics.find((m) => m.name === 'Nodes')?.value ?? NaN;
+    const s = { minute: (Date.now() - t0) / 60_000, wasmMB: wasm / MB, jsMB: js / MB, runs, models, nodes };
     samples.push(s);
-    log(`${s.minute.toFixed(1).padStart(6)} ${s.wasmMB.toFixed(1).padStart(9)} ${s.jsMB.toFixed(2).padStart(9)} ${String(cycles).padStart(7)} ${String(runs).padStart(6)}`);
+    log(`${s.minute.toFixed(1).padStart(6)} ${s.wasmMB.toFixed(1).padStart(9)} ${s.jsMB.toFixed(2).padStart(9)} ${String(cycles).padStart(7)} ${String(runs).padStart(6)} ${String(models).padStart(7)} ${String(nodes).padStart(7)}`);
   }
 
   let cycles = 0;
   let modelFile = null;
-  log(' minute   wasm MB     JS MB  cycles   runs');
+  log(' minute   wasm MB     JS MB  cycles   runs  models   nodes');
   const widths = ['64,32', '32', '128,64', '16,16'];
   const WARMUP_CYCLES = 6; // every width and lr once, an export and an import
   let nextSample = Infinity;
@@ -134,7 +138,9 @@ try {
     // Tidy the runs table: delete the oldest listed run(s) beyond KEEP_RUNS (newest first).
     if (KEEP_RUNS > 0) {
       for (;;) {
-        const rows = await page.$$('.runs-table tbody tr');
+        // A count, not page.$$(): element handles would keep the table's old, detached rows
+        // alive in the page (seen: ~300 DOM nodes a cycle, the soak's leak, not the app's).
+        const rows = { length: await page.evaluate(() => document.querySelectorAll('.runs-table tbody tr').length) };
         if (rows.length <= KEEP_RUNS) break;
         // The oldest row's run goes, by its id: the row count alone misleads, since an import
         // just before adds the imported model's run while the delete is under way.
@@ -174,6 +180,10 @@ try {
     maxJsGrowthMB: MAX_JS_GROWTH_MB,
     runsListedStart: first.runs,
     runsListedEnd: last.runs,
+    modelsListedStart: first.models,
+    modelsListedEnd: last.models,
+    domNodesStart: first.nodes,
+    domNodesEnd: last.nodes,
     // The runs table keeps every run started on the page (with its loss curve): the growth per run listed.
     jsHeapPerRunKB: last.runs > first.runs ? round(((last.jsMB - first.jsMB) * 1024) / (last.runs - first.runs), 1) : null,
     pageErrors: pageErrors.length,
