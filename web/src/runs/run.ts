@@ -95,10 +95,10 @@ export function stepsPerEpoch(config: Pick<TrainConfig, 'batch' | 'train'>): num
   return config.batch === 'full' ? 1 : Math.ceil(config.train / config.batch);
 }
 
-/** A fresh id: time plus randomness (never part of training). */
+/** A fresh id: time plus 32 random bits from crypto (never part of training, never Math.random). */
 export function newId(prefix: string): string {
-  const rand = globalThis.crypto?.randomUUID?.() ?? `${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
-  return `${prefix}-${Date.now().toString(36)}-${rand.slice(0, 8)}`;
+  const [r] = crypto.getRandomValues(new Uint32Array(1));
+  return `${prefix}-${Date.now().toString(36)}-${r!.toString(16).padStart(8, '0')}`;
 }
 
 /**
