@@ -6,7 +6,8 @@
 import { CLASS_NAMINGS, type ClassNaming, MAX_USER_FILE_BYTES } from '../data/classes';
 import { type DataInfo, MNIST_DATA } from '../runs/run';
 import { validateDataInfo } from '../worker/protocol';
-import { type AppHooks, button, el, messageOf } from './hooks';
+import { type AppHooks, button, messageOf } from './hooks';
+import { el } from './dom';
 
 const NAMING_TEXT: Record<ClassNaming, string> = { auto: 'Recognise the set', digits: 'Digits 0–9', fashion: 'Fashion-MNIST' };
 const fmt = new Intl.NumberFormat('en-US');

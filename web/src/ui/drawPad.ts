@@ -8,7 +8,8 @@ import { type Point, type Stroke, preprocessStrokes } from '../draw/preprocess';
 import type { TrainingClient } from '../worker/client';
 import { validatePrediction } from '../worker/insideProtocol';
 import type { InsideRecord } from './inside/hook';
-import { drawDigit, el, inkColour, percent } from './inside/images';
+import { drawDigit, inkColour, percent } from './inside/images';
+import { el } from './dom';
 
 /** While training, the drawing is read again at most this often (ms). */
 const REFRESH_MS = 700;

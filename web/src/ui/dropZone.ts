@@ -1,7 +1,7 @@
 // Drag and drop anywhere on the page: a model (.npz, a zip) goes to ModelIO, IDX files
 // (raw or gzip'd) go to DataPanel. Files are told apart by their first bytes, not their
 // names; anything else is refused with a message naming the file.
-import { el } from './hooks';
+import { el } from './dom';
 
 export interface DropTargets {
   model(file: File): void;

@@ -6,8 +6,6 @@ import type { PredictionGrid } from './predictionGrid';
 import type { StatusView } from './status';
 import { el } from './dom';
 
-export { el };
-
 /** AppHandle (what embed mode drives) plus the views and the one action the panels need besides. */
 export interface AppHooks extends AppHandle {
   status: StatusView;

@@ -9,7 +9,8 @@ import type { SavedModel } from '../runs/run';
 import { newId } from '../runs/run';
 import { type RunStore, StoreError } from '../runs/store';
 import { validateExportedModel, validateImportedModel } from '../worker/protocol';
-import { type AppHooks, button, download, el, messageOf } from './hooks';
+import { type AppHooks, button, download, messageOf } from './hooks';
+import { el } from './dom';
 
 export interface ModelIOEvents {
   /** A model became the current network (a new run starts from it). */

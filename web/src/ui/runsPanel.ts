@@ -9,7 +9,8 @@ import { type DataInfo, MNIST_DATA, type RunCurve, type SavedModel, type SavedRu
 import { type RunStore, StoreError } from '../runs/store';
 import { validateExportedModel } from '../worker/protocol';
 import { CompareChart, MAX_OVERLAY } from './compare';
-import { type AppHooks, button, el, messageOf } from './hooks';
+import { type AppHooks, button, messageOf } from './hooks';
+import { el } from './dom';
 import { afterRunNote } from './presetNotes';
 import { RunsTable } from './runsTable';
 

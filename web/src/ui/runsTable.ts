@@ -4,7 +4,7 @@
 import { configForPreset } from '../config/settings';
 import { describeAgainstPreset } from '../runs/diff';
 import { type SavedRun, bestAccuracy } from '../runs/run';
-import { el } from './hooks';
+import { el } from './dom';
 
 export interface RunRow {
   run: SavedRun;

@@ -4,7 +4,8 @@
 import type { EventOf, TrainingClient } from '../../worker/client';
 import { validateCellImages } from '../../worker/insideProtocol';
 import type { InsideRecord } from './hook';
-import { digitFigure, el, inkColour, percent } from './images';
+import { digitFigure, inkColour, percent } from './images';
+import { el } from '../dom';
 
 export class ConfusionView {
   private readonly summary: HTMLElement;

@@ -6,7 +6,7 @@
 import type { LayerDiagnostics } from '../../engine/engine';
 import type { EventOf } from '../../worker/client';
 import type { DiagnosticsSample, InsideRecord } from './hook';
-import { el } from './images';
+import { el } from '../dom';
 import { MiniChart } from './miniChart';
 
 /** Samples kept; beyond it every other old sample is dropped (the charts stay light). */

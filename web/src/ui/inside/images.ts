@@ -1,8 +1,5 @@
 // Small drawing helpers shared by the Draw and Look inside views: grey digits in the page's
 // ink colour, weight images in a diverging colour map, and figure elements for a test image.
-import { el } from '../dom';
-
-export { el };
 export const SIDE = 28;
 
 /** The page's text colour as RGB (digits are drawn as ink of that colour on transparent). */

@@ -1,7 +1,7 @@
 // A small line chart on a canvas: one line per layer over training steps, linear or log
 // scale. Lines differ by dash pattern as well as colour, so colour is never the only cue.
 // Drawn on demand (the caller batches redraws to an animation frame).
-import { el } from './images';
+import { el } from '../dom';
 
 export interface Series {
   label: string;

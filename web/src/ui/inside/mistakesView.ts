@@ -2,7 +2,8 @@
 // each with its three most probable readings.
 import type { EventOf } from '../../worker/client';
 import type { InsideRecord } from './hook';
-import { digitFigure, el, inkColour, percent, top3 } from './images';
+import { digitFigure, inkColour, percent, top3 } from './images';
+import { el } from '../dom';
 
 export class MistakesView {
   private readonly summary: HTMLElement;

@@ -6,7 +6,7 @@ import { DrawPanel } from '../drawPad';
 import { ConfusionView } from './confusionView';
 import { DiagnosticsView } from './diagnosticsView';
 import { InsideRecord, exposeInside } from './hook';
-import { el } from './images';
+import { el } from '../dom';
 import './inside.css';
 import { MistakesView } from './mistakesView';
 import { StepView } from './stepView';

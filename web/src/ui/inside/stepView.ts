@@ -6,7 +6,8 @@ import type { ReportRow, ReportValue, StepReport } from '../../inside/stepReport
 import type { EventOf, TrainingClient } from '../../worker/client';
 import { validateStepReport } from '../../worker/insideProtocol';
 import type { InsideRecord } from './hook';
-import { drawDigit, el, inkColour, percent } from './images';
+import { drawDigit, inkColour, percent } from './images';
+import { el } from '../dom';
 
 const PHASES: { phase: ReportRow['phase']; title: string; intro: string }[] = [
   { phase: 'forward', title: 'Forward pass', intro: 'The input goes through the layers, as in the chapter\'s forward().' },

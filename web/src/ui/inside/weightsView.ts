@@ -8,7 +8,8 @@
 // a wider layer is cut.
 import type { EventOf } from '../../worker/client';
 import type { InsideRecord } from './hook';
-import { SIDE, diverging, el } from './images';
+import { SIDE, diverging } from './images';
+import { el } from '../dom';
 
 const GAP = 1;
 type Mode = 'weights' | 'change';
