@@ -284,6 +284,30 @@ describe('embed.html in an iframe from another origin', () => {
   });
 });
 
+describe('several widgets on one page', () => {
+  it('download each data chunk once: three widgets of the demo page share it (Web Locks + Cache Storage)', async () => {
+    // No service worker: on a first visit it is not in control yet, so the sharing must come
+    // from the chunk loader itself (data/chunks.ts, getShared).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    const fetched = new Map<string, number>();
+    context.on('request', (r) => {
+      const m = /\/data\/mnist\/([^/?]+\.bin)\?/.exec(r.url());
+      if (m) fetched.set(m[1]!, (fetched.get(m[1]!) ?? 0) + 1);
+    });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${preview.url}textbook-demo.html`);
+    // Bring every widget in (the iframe is loading="lazy"), then wait until each has its data.
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const frames = async () => (await Promise.all(page.frames().filter((f) => f !== page.mainFrame()).map((f) => f.evaluate(() => (window as unknown as { __firstnet?: { state: string } }).__firstnet?.state ?? '').catch(() => ''))));
+    await expect.poll(async () => (await frames()).filter((s) => s === 'idle').length, { timeout: 60_000, interval: 250 }).toBe(3);
+    expect(fetched.get('test.bin')).toBe(1);
+    expect(fetched.get('train-1.bin')).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('<firstnet-widget>', () => {
   it('is one script tag (from dist/ on a sub-path of another site): an iframe next to the script, events as DOM events, methods as commands', async () => {
     const widgets = subpath.mount('book/widgets/firstnet', `${ROOT}${DIST}`);

@@ -15,6 +15,7 @@ import { ExpirationPlugin } from 'workbox-expiration';
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
+import { DATA_CACHE } from './data/cache';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
@@ -24,7 +25,7 @@ precacheAndRoute(self.__WB_MANIFEST);
 registerRoute(
   ({ url, sameOrigin }) => sameOrigin && /\/data\/[^/]+\/[^/]+\.bin$/.test(url.pathname),
   new CacheFirst({
-    cacheName: 'firstnet-data',
+    cacheName: DATA_CACHE, // the chunk loader shares it between the widgets of a page (data/chunks.ts)
     // Seven chunks make MNIST; room for a rebuilt set beside it, then the oldest go.
     plugins: [new ExpirationPlugin({ maxEntries: 16 })],
   }),

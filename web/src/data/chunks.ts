@@ -3,6 +3,7 @@
 // Each chunk is fetched, its size and sha256 checked BEFORE it is decompressed (with the
 // platform's DecompressionStream, into a buffer of exactly the size the manifest states),
 // then its length and labels are checked. Runs in browsers, workers and node ≥ 20.
+import { DATA_CACHE } from './cache';
 import { gunzipSync } from 'fflate';
 import { IMAGE_SIZE, validateManifest, type ChunkInfo, type Manifest } from './manifest';
 
@@ -218,9 +219,56 @@ export function chunksFor(manifest: Manifest, trainCount: number): ChunkInfo[] {
   return out;
 }
 
+/**
+ * One download of a chunk for every widget on a page. Several widgets (iframes or custom
+ * elements of one origin) each run a worker that wants the same chunks at the same moment,
+ * and neither the HTTP cache nor the service worker (not yet in control on a first visit)
+ * merges requests in flight. So the fetch runs under a Web Lock named after the chunk's URL:
+ * the first worker downloads it and puts a copy in Cache Storage before letting go; the
+ * others, waiting on the lock, find it there. The response is handed on as soon as it
+ * arrives (progress still shows); the lock is held until the copy is stored. Where there is
+ * no Cache Storage or Web Locks (node, the CLI's own fetch), it is a plain fetch.
+ */
+async function getShared(url: URL, file: string, opts: LoadOptions): Promise<Response> {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
+  if (opts.fetch || !locks || typeof caches === 'undefined') return get(url, file, opts);
+  let cache: Cache;
+  try {
+    cache = await caches.open(DATA_CACHE);
+  } catch {
+    return get(url, file, opts); // storage unavailable (private mode, quota): fetch alone
+  }
+  return new Promise<Response>((resolve, reject) => {
+    locks
+      .request(`firstnet-data ${url.href}`, async () => {
+        const hit = await cache.match(url.href).catch(() => undefined);
+        if (hit) return resolve(hit);
+        const res = await get(url, file, opts);
+        const copy = res.clone();
+        resolve(res);
+        await cache.put(url.href, copy).catch(() => {}); // best effort: a full quota only loses the sharing
+      })
+      .catch(reject);
+  });
+}
+
+/** A chunk that failed its checks must not stay in the shared cache for the next try. */
+function forget(url: URL): void {
+  if (typeof caches !== 'undefined') void caches.open(DATA_CACHE).then((c) => c.delete(url.href)).catch(() => {});
+}
+
 async function loadChunk(base: URL, c: ChunkInfo, opts: LoadOptions, progress: (n: number) => void): Promise<Uint8Array> {
-  const res = await get(chunkUrl(base, c), c.file, opts);
-  const gz = await readBody(res, c.file, c.bytes, c.bytes, progress);
+  const url = chunkUrl(base, c);
+  try {
+    return await checkChunk(c, await readBody(await getShared(url, c.file, opts), c.file, c.bytes, c.bytes, progress));
+  } catch (e) {
+    forget(url);
+    throw e;
+  }
+}
+
+/** The bytes of chunk `c` as fetched → its rows, after the size, sha256, gzip and label checks. */
+async function checkChunk(c: ChunkInfo, gz: Uint8Array): Promise<Uint8Array> {
   if (gz.length !== c.bytes) throw new Error(`${c.file}: ${gz.length} bytes, but the manifest states ${c.bytes}`);
   const hash = await sha256Hex(gz);
   if (hash !== c.sha256) {
