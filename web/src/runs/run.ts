@@ -95,7 +95,7 @@ export function stepsPerEpoch(config: Pick<TrainConfig, 'batch' | 'train'>): num
   return config.batch === 'full' ? 1 : Math.ceil(config.train / config.batch);
 }
 
-/** A fresh id: time plus 32 random bits from crypto (never part of training, never Math.random). */
+/** A fresh id: time plus 32 random bits from crypto.getRandomValues (never part of training). */
 export function newId(prefix: string): string {
   const [r] = crypto.getRandomValues(new Uint32Array(1));
   return `${prefix}-${Date.now().toString(36)}-${r!.toString(16).padStart(8, '0')}`;
