@@ -3,23 +3,15 @@
 // the keyboard with a visible focus ring; the chart has a polite text summary; right/wrong
 // is never colour alone; reduced motion turns transitions off.
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Preview, launchChromium, startPreview, watchErrors } from './server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { watchErrors } from './server';
+import { useApp } from './useApp';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let preview: Preview;
-let browser: Browser;
+const site = useApp();
 
-beforeAll(async () => {
-  [preview, browser] = await Promise.all([startPreview(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
 
 interface Violation {
   id: string;
@@ -49,10 +41,10 @@ describe('axe-core: 0 violations', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`app, embed page and demo page (${colorScheme})`, async () => {
       // bypassCSP: the pages' Content-Security-Policy (rightly) refuses the injected axe script.
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme, bypassCSP: true });
+      const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme, bypassCSP: true });
       const app = await context.newPage();
       const errors = watchErrors(app);
-      await app.goto(`${preview.url}index.html#train=2000&epochs=1`);
+      await app.goto(`${site.preview.url}index.html#train=2000&epochs=1`);
       await ready(app);
       await app.click('#train');
       await done(app); // the grid shows ✓/✗, the chart and its summary have data
@@ -60,12 +52,12 @@ describe('axe-core: 0 violations', () => {
       expect(await axe(app)).toEqual([]);
 
       const embed = await context.newPage();
-      await embed.goto(`${preview.url}embed.html#preset=sigmoid&train=2000&lock=lr&hide=models,runs`);
+      await embed.goto(`${site.preview.url}embed.html#preset=sigmoid&train=2000&lock=lr&hide=models,runs`);
       await ready(embed);
       expect(await axe(embed)).toEqual([]);
 
       const demo = await context.newPage();
-      await demo.goto(`${preview.url}textbook-demo.html`);
+      await demo.goto(`${site.preview.url}textbook-demo.html`);
       await demo.waitForFunction(() => customElements.get('firstnet-widget') !== undefined);
       expect(await axe(demo)).toEqual([]);
       expect(errors).toEqual([]);
@@ -76,10 +68,10 @@ describe('axe-core: 0 violations', () => {
 
 describe('keyboard, text alternatives, motion', () => {
   it('trains from the keyboard with a visible focus ring; the chart is summarised in words', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${preview.url}index.html#train=2000&epochs=1`);
+    await page.goto(`${site.preview.url}index.html#train=2000&epochs=1`);
     await ready(page);
     // Tab from the top of the page to the Train button: it is reachable, in a sensible order.
     const order: string[] = [];
@@ -122,8 +114,8 @@ describe('keyboard, text alternatives, motion', () => {
 
   it('follows prefers-color-scheme', async () => {
     const bg = async (colorScheme: 'light' | 'dark') => {
-      const page = await browser.newPage({ colorScheme });
-      await page.goto(`${preview.url}embed.html#train=1000`);
+      const page = await site.browser.newPage({ colorScheme });
+      await page.goto(`${site.preview.url}embed.html#train=1000`);
       const c = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       await page.close();
       return c.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0);

@@ -1,31 +1,19 @@
 // The built app in real Chromium: it loads cleanly, trains in the worker, the loss falls,
 // test accuracy and the prediction grid appear, it fits a laptop and a phone, a bad URL
 // value is named and ignored, and Pause/Resume work.
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Preview, ROOT, launchChromium, readView, startPreview, watchErrors } from './server';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, readView, watchErrors } from './server';
+import { useApp } from './useApp';
 
 const SHOTS = `${ROOT}screenshots/`;
 
-let preview: Preview;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  preview = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const app = useApp();
 
 async function open(hash: string, viewport: { width: number; height: number }, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport, colorScheme });
+  const page = await app.browser.newPage({ viewport, colorScheme });
   const errors = watchErrors(page);
-  await page.goto(`${preview.url}${hash}`);
+  await page.goto(`${app.preview.url}${hash}`);
   // The Train button is enabled once the worker has a network (data may still be loading).
   await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
   return { page, errors };
@@ -160,11 +148,11 @@ describe('firstnet in Chromium', () => {
   it('a failed download is named, and Train again retries it', async () => {
     // No service worker here: once it claims the page (clientsClaim), the worker's fetches go
     // through it, page.route() never sees them and the download succeeds (a race, seen in CI).
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.route('**/data/mnist/train-1.bin?*', (route) => route.abort());
-    await page.goto(`${preview.url}#train=2000&epochs=1`);
+    await page.goto(`${app.preview.url}#train=2000&epochs=1`);
     await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'failed', null, { timeout: 60_000 });
     expect(await page.textContent('.messages.errors:not(.url-problems)')).toMatch(/MNIST data could not be loaded: train-1\.bin/);
     await page.unroute('**/data/mnist/train-1.bin?*');

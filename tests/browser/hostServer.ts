@@ -17,7 +17,8 @@ export interface HostServer {
   stop(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = {
+/** Content types by extension, for the test servers that serve dist/. */
+export const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
   '.mjs': 'text/javascript',
@@ -25,6 +26,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.wasm': 'application/wasm',
   '.svg': 'image/svg+xml',
+  '.webmanifest': 'application/manifest+json',
 };
 
 /** `host` names the origin: localhost (host pages) or 127.0.0.1 (a second site serving dist/). */

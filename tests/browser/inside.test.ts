@@ -4,27 +4,15 @@
 // weight images, confusion matrix (a cell opens its images), mistakes, diagnostics and the
 // step-through appear; a finger draws without scrolling the page; a phone has no sideways
 // scroll. Screenshots at 1280×800 and 375×667 go to screenshots/.
-import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DIGITS, type Stroke } from './fixtures/digits';
-import { type Preview, ROOT, launchChromium, readView, startPreview, watchErrors } from './server';
+import { ROOT, readView, watchErrors } from './server';
+import { useApp } from './useApp';
 
 const SHOTS = `${ROOT}screenshots/`;
 
-let preview: Preview;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  preview = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const app = useApp();
 
 /** What window.__firstnetInside exposes (web/src/ui/inside/hook.ts). */
 interface InsideView {
@@ -57,13 +45,13 @@ async function waitInside(page: Page, test: (v: InsideView) => boolean, timeout 
 }
 
 async function open(hash: string, options: { width: number; height: number; touch?: boolean; dark?: boolean }): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({
+  const page = await app.browser.newPage({
     viewport: { width: options.width, height: options.height },
     hasTouch: options.touch ?? false,
     colorScheme: options.dark ? 'dark' : 'light',
   });
   const errors = watchErrors(page);
-  await page.goto(`${preview.url}${hash}`);
+  await page.goto(`${app.preview.url}${hash}`);
   await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
   return { page, errors };
 }

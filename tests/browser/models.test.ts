@@ -3,41 +3,31 @@
 // A broken file is refused with a message naming it and the network stays; a model the
 // chapter's NumPy code saved with np.savez reconfigures the page to its layers.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Preview, ROOT, launchChromium, readView, startPreview, watchErrors } from './server';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, readView, watchErrors } from './server';
+import { useApp } from './useApp';
 
 const SHOTS = `${ROOT}screenshots/`;
 const dir = mkdtempSync(join(tmpdir(), 'firstnet-models-'));
 const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 
-let preview: Preview;
-let browser: Browser;
+const app = useApp();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  preview = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 const guesses = (page: Page) => page.$$eval('.digit .guess', (els) => els.map((e) => e.textContent ?? ''));
 const errorsShown = (page: Page) => page.textContent('.messages.errors:not(.url-problems)');
 
 describe('models in and out', () => {
   it('export, reload, import (picker and drop): the same guesses; a bad file is named and changes nothing', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${preview.url}#train=3000&epochs=1`);
+    await page.goto(`${app.preview.url}#train=3000&epochs=1`);
     await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
     await page.click('#train');
     await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'done', null, { timeout: 60_000 });
@@ -104,9 +94,9 @@ np.savez('chapter.npz', W1=net.W1, b1=net.b1, W2=net.W2, b2=net.b2)`,
       { cwd: dir, encoding: 'utf8' },
     );
     expect(r.status, r.stderr).toBe(0);
-    const page = await browser.newPage({ viewport: { width: 375, height: 667 } });
+    const page = await app.browser.newPage({ viewport: { width: 375, height: 667 } });
     const errors = watchErrors(page);
-    await page.goto(`${preview.url}#preset=sigmoid&train=1000&epochs=1`);
+    await page.goto(`${app.preview.url}#preset=sigmoid&train=1000&epochs=1`);
     await page.waitForFunction(() => document.querySelector('.grid-summary')?.textContent?.startsWith('Untrained'), null, { timeout: 60_000 });
     await page.setInputFiles('#model-file', join(dir, 'chapter.npz'));
     await page.waitForFunction(() => document.querySelector('.grid-summary')?.textContent?.startsWith('Loaded chapter.npz'), null, { timeout: 60_000 });

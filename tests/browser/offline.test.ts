@@ -4,21 +4,11 @@
 // precache list covers every shipped file with a revision, and no new worker takes over a
 // page that runs an older version (no skipWaiting).
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Preview, ROOT, launchChromium, startPreview, watchErrors } from './server';
+import { describe, expect, it } from 'vitest';
+import { ROOT, watchErrors } from './server';
+import { useApp } from './useApp';
 
-let preview: Preview;
-let browser: Browser;
-
-beforeAll(async () => {
-  [preview, browser] = await Promise.all([startPreview(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const app = useApp();
 
 describe('offline', () => {
   it('the precache lists every page, script, style and the wasm, revisioned; updates wait', () => {
@@ -36,10 +26,10 @@ describe('offline', () => {
   });
 
   it('a second visit with the network off loads and trains (app and embed page)', async () => {
-    const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1000, height: 800 } });
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${preview.url}index.html#train=5000&epochs=1`);
+    await page.goto(`${app.preview.url}index.html#train=5000&epochs=1`);
     await page.waitForFunction(() => document.querySelector('.about .offline')?.getAttribute('data-state') === 'ready', null, { timeout: 60_000 });
     expect(await page.textContent('.about .offline')).toBe('ready: the app and 5,000 training images work without a network');
     const caches = await page.evaluate(async () => {
@@ -59,11 +49,11 @@ describe('offline', () => {
 
     // The network goes away: the context is offline and the server is stopped.
     await context.setOffline(true);
-    await preview.stop();
+    await app.preview.stop();
 
     const again = await context.newPage();
     const errors2 = watchErrors(again);
-    await again.goto(`${preview.url}index.html#train=5000&epochs=1`);
+    await again.goto(`${app.preview.url}index.html#train=5000&epochs=1`);
     await again.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
     await again.click('#train');
     await again.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'done', null, { timeout: 60_000 });
@@ -77,7 +67,7 @@ describe('offline', () => {
     await again.close();
 
     const embed = await context.newPage();
-    await embed.goto(`${preview.url}embed.html#train=2000&epochs=1&hide=about`);
+    await embed.goto(`${app.preview.url}embed.html#train=2000&epochs=1&hide=about`);
     await embed.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
     await embed.click('#train');
     await embed.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'done', null, { timeout: 60_000 });

@@ -3,27 +3,16 @@
 // 44 px; settings fold away; touch starts training and draws without scrolling the page;
 // the data saver fetches one training chunk; all 70,000 images fit in ≤ 64 MB of wasm heap.
 // Screenshots go to screenshots/phone-*.png.
-import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Preview, ROOT, launchChromium, startPreview, watchErrors } from './server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, watchErrors } from './server';
+import { useApp } from './useApp';
 
 const SHOTS = `${ROOT}screenshots/`;
-let preview: Preview;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  [preview, browser] = await Promise.all([startPreview(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const app = useApp();
 
 function phone(width: number, height: number): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width, height }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
+  return app.browser.newContext({ viewport: { width, height }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
 }
 
 const state = (page: Page) => page.evaluate(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state);
@@ -67,7 +56,7 @@ describe('phones', () => {
       for (const p of PAGES) {
         const page = await ctx.newPage();
         const errors = watchErrors(page);
-        await page.goto(`${preview.url}${p.path}`);
+        await page.goto(`${app.preview.url}${p.path}`);
         if (p.name === 'demo') {
           await page.waitForFunction(() => document.querySelectorAll('firstnet-widget').length === 2 && customElements.get('firstnet-widget') !== undefined);
         } else {
@@ -91,7 +80,7 @@ describe('phones', () => {
     const ctx = await phone(375, 667);
     const page = await ctx.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${preview.url}index.html#train=3000&epochs=1`);
+    await page.goto(`${app.preview.url}index.html#train=3000&epochs=1`);
     await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
     await page.tap('#train');
     await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'done', null, { timeout: 60_000 });
@@ -131,7 +120,7 @@ describe('phones', () => {
       const m = /\/data\/mnist\/([^/?]+\.bin)/.exec(r.url());
       if (m) chunks.push(m[1]!);
     });
-    await page.goto(`${preview.url}index.html#train=10000&epochs=1`);
+    await page.goto(`${app.preview.url}index.html#train=10000&epochs=1`);
     await page.waitForFunction(() => document.querySelector('.about dd')?.parentElement?.parentElement?.textContent?.includes('10,000 training'), null, { timeout: 60_000 });
     expect(chunks).toEqual(['test.bin', 'train-1.bin']);
     expect(await page.isChecked('.data-saver input[value=saver]')).toBe(true);

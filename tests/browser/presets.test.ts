@@ -2,28 +2,18 @@
 // training from the picker; the chapter's preset offers its one-click fix (a button whose
 // target and label are presets.json data) and the fix switches to "default"; narrow's
 // "Halve the hidden layers" starts new runs at half the width, down to 1 unit a layer.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { PRESETS, presetConfig } from '../../web/src/config/presets';
-import { type Preview, launchChromium, readView, startPreview, watchErrors } from './server';
+import { readView, watchErrors } from './server';
+import { useApp } from './useApp';
 
-let preview: Preview;
-let browser: Browser;
-
-beforeAll(async () => {
-  preview = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const app = useApp();
 
 async function open(hash: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = watchErrors(page);
-  await page.goto(`${preview.url}${hash}`);
+  await page.goto(`${app.preview.url}${hash}`);
   await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
   return { page, errors };
 }

@@ -2,31 +2,19 @@
 // Chromium against the built app: one click trains the default and an exercise and
 // overlays them with a legend naming what differs; runs survive a reload and can be
 // deleted; when the storage quota is full the status says so and earlier runs remain.
-import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Preview, ROOT, launchChromium, startPreview, watchErrors } from './server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, watchErrors } from './server';
+import { useApp } from './useApp';
 
 const SHOTS = `${ROOT}screenshots/`;
 
-let preview: Preview;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  preview = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const app = useApp();
 
 async function open(context: BrowserContext, hash: string): Promise<{ page: Page; errors: string[] }> {
   const page = await context.newPage();
   const errors = watchErrors(page);
-  await page.goto(`${preview.url}${hash}`);
+  await page.goto(`${app.preview.url}${hash}`);
   await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
   return { page, errors };
 }
@@ -47,7 +35,7 @@ async function settled(page: Page, count: number): Promise<void> {
 
 describe('runs: compare, keep, delete, quota', () => {
   it('one click trains the default and the exercise, overlays them, and they survive a reload', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const { page, errors } = await open(context, '#preset=sigmoid&train=2000&epochs=2');
     // The measured note is beside the explanation, and says this run differs from the measured one.
     expect(await page.textContent('.preset-measured')).toMatch(/Measured: with seed 1 this run ends at \d+\.\d\d % test accuracy after 5 epochs/);
@@ -100,7 +88,7 @@ describe('runs: compare, keep, delete, quota', () => {
   });
 
   it('four runs that differ in different settings overlay on both charts, each named by what varies', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const { page, errors } = await open(context, '#train=1000&epochs=1');
     const base = '#train=1000&epochs=1';
     for (const extra of ['', '&lr=0.05', '&activation=tanh', '&layers=32']) {
@@ -129,18 +117,18 @@ describe('runs: compare, keep, delete, quota', () => {
   });
 
   it('a full quota is reported, the run stays on the page, and what was saved before remains', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     // A small quota for this origin, set before its storage opens (Chromium reads it then):
     // the app and data cached for offline use take up to ~4.2 MB; that leaves room for a
     // small run with its model (~0.1 MB), never for a big one (784-1024-1024-10: 7.5 MB of
     // weights, more than the whole quota — a 3.3 MB model fitted when the offline cache was
     // still filling on a loaded machine, and the test timed out).
-    const origin = new URL(preview.url).origin;
+    const origin = new URL(app.preview.url).origin;
     const page = await context.newPage();
     const errors = watchErrors(page);
     const cdp = await context.newCDPSession(page);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 5.5e6 });
-    await page.goto(`${preview.url}#preset=narrow&train=1000&epochs=1`);
+    await page.goto(`${app.preview.url}#preset=narrow&train=1000&epochs=1`);
     await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
     await page.click('#train');
     await settled(page, 1);

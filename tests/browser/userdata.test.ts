@@ -2,11 +2,12 @@
 // of dataset-fashion-mnist) picked with the file input is recognised, trained on, and the
 // grid names clothes instead of digits; runs record the data set; back to MNIST restores the
 // digits; three files are refused with a message naming them.
-import { existsSync, mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { FASHION_CLASSES, shortClassName } from '../../web/src/data/classes';
-import { type Preview, ROOT, launchChromium, readView, startPreview, watchErrors } from './server';
+import { ROOT, readView, watchErrors } from './server';
+import { useApp } from './useApp';
 
 const SHOTS = `${ROOT}screenshots/`;
 const FASHION = '/usr/share/datasets/fashion-mnist/';
@@ -14,27 +15,15 @@ const FILES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k
 const hasFashion = FILES.every((f) => existsSync(f));
 if (!hasFashion) console.log("userdata (browser): skipped — install Debian's dataset-fashion-mnist (scripts/setup.sh test does)");
 
-let preview: Preview;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  preview = await startPreview();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await preview?.stop();
-});
+const app = useApp();
 
 const guesses = (page: Page) => page.$$eval('.digit .guess', (els) => els.map((e) => e.textContent ?? ''));
 
 describe.skipIf(!hasFashion)('your own data: Fashion-MNIST', () => {
   it('picked as four .gz files: recognised, trained on, classes named; back to MNIST', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const errors = watchErrors(page);
-    await page.goto(`${preview.url}#train=5000&epochs=1`);
+    await page.goto(`${app.preview.url}#train=5000&epochs=1`);
     await page.waitForFunction(() => document.querySelector('.grid-summary')?.textContent?.startsWith('Untrained'), null, { timeout: 60_000 });
 
     // Three files: refused, naming them; MNIST stays.
