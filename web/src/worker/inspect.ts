@@ -22,6 +22,8 @@ import type { TrainingRun } from './session';
 const WEIGHTS_EVERY_MS = 1000;
 /** Diagnostics samples per epoch, about (at least one per step for short epochs). */
 const SAMPLES_PER_EPOCH = 50;
+/** The fewest steps a slice is cut to for a diagnostics sample (stepsToNextSample). */
+const MIN_SLICE_STEPS = 8;
 
 type Emit = (body: InsideEventBody, transfer?: Transferable[]) => void;
 
@@ -63,6 +65,17 @@ export class Inspector {
     const c = run.config;
     this.emit({ type: 'insideNetwork', sizes: run.sizes, activation: c.activation, lr: c.lr, optimizer: c.optimizer, batch });
     if (this.watchWeights) this.sendWeights(run);
+  }
+
+  /**
+   * Steps the next slice may take so that it ends where a diagnostics sample is due: the
+   * core's state can only be read between calls, and a slice of ~25 ms spans several sample
+   * intervals on a fast machine, which silently thinned the samples (18 of 50 an epoch seen).
+   * Never fewer than MIN_SLICE_STEPS, so that small runs (sampled every step or two) keep
+   * slices long enough for the per-slice messages not to matter.
+   */
+  stepsToNextSample(run: TrainingRun): number {
+    return Math.max(MIN_SLICE_STEPS, run === this.run ? this.nextSample - run.step : 1);
   }
 
   /** After each training slice: a diagnostics sample every few steps, weights about once a second. */

@@ -306,7 +306,7 @@ class WorkerHost {
     const run = this.run;
     const data = this.data;
     if (this.state !== 'training' || !run || !data) return;
-    this.trainSlice(run, data, Infinity);
+    this.trainSlice(run, data, this.inside.stepsToNextSample(run));
     if (this.state === 'training') this.scheduleSlice();
   }
 
