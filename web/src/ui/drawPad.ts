@@ -173,8 +173,11 @@ export class DrawPanel {
   /** The drawing changed: on the next frame, prepare the image, show it and ask the worker. */
   private changed(): void {
     this.redraw();
+    // Until the frame prepares the new image, what is shown belongs to the old one.
+    this.record.draw.framePending = true;
     this.frame ||= requestAnimationFrame(() => {
       this.frame = 0;
+      this.record.draw.framePending = false;
       this.image = this.testImage ?? preprocessStrokes(this.strokes as Stroke[])?.pixels ?? null;
       this.record.draw.pixels = this.image;
       this.record.draw.imageSeq++;

@@ -19,6 +19,8 @@ export class InsideRecord {
     /** Counts the images prepared; answeredSeq is the one whose probabilities are shown. */
     imageSeq: 0,
     answeredSeq: 0,
+    /** A change (a stroke, a test digit) waits for the next frame to become an image. */
+    framePending: false,
   };
   weights: { units: number; totalUnits: number; step: number; updates: number } | null = null;
   confusion: { matrix: Int32Array; epoch: number; count: number } | null = null;
@@ -49,7 +51,7 @@ export function exposeInside(record: InsideRecord): void {
         predicted: d.probabilities ? argmax(d.probabilities) : null,
         predictions: d.predictions,
         /** The probabilities shown belong to the latest image. */
-        settled: d.pixels !== null && d.probabilities !== null && d.answeredSeq === d.imageSeq,
+        settled: !d.framePending && d.pixels !== null && d.probabilities !== null && d.answeredSeq === d.imageSeq,
       };
     },
     get weights() {
