@@ -153,7 +153,7 @@ describe('firstnet in Chromium', () => {
     const errors = watchErrors(page);
     await page.route('**/data/mnist/train-1.bin?*', (route) => route.abort());
     await page.goto(`${app.preview.url}#train=2000&epochs=1`);
-    await page.waitForFunction(() => (window as unknown as { __firstnet: { state: string } }).__firstnet.state === 'failed', null, { timeout: 60_000 });
+    await page.waitForFunction(() => (window as unknown as { __firstnet?: { state: string } }).__firstnet?.state === 'failed', null, { timeout: 60_000 });
     expect(await page.textContent('.messages.errors:not(.url-problems)')).toMatch(/MNIST data could not be loaded: train-1\.bin/);
     await page.unroute('**/data/mnist/train-1.bin?*');
     await page.click('#train');

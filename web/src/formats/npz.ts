@@ -8,9 +8,10 @@
 // before anything is allocated, and each deflated member is inflated in small pieces into
 // a buffer of exactly its declared size, stopping as soon as the stream would overflow it
 // (a lying header or a zip bomb costs at most a few MB and a few ms).
-import { Inflate, zipSync } from 'fflate';
+import { Inflate } from 'fflate';
 import type { Activation } from '../config/types';
 import { oneLine, parseNpy, writeNpyFloat32, writeNpyString } from './npy';
+import { storedZip } from './zip';
 
 export type { Activation };
 
@@ -292,9 +293,6 @@ function checkFinite(a: Float32Array, key: string, fail: (p: string) => never): 
 
 // ---------------------------------------------------------------- model writing
 
-/** A fixed timestamp (local time, so always in 1980 for zip's DOS dates): same model ⇒ same bytes. */
-const ZIP_TIME = new Date(1980, 0, 1, 12, 0, 0);
-
 /**
  * Writes a model as .npz: W1…WL and b1…bL as '<f4' (stored, like np.savez), and `config`
  * as a 0-d unicode string of JSON. `model.config` is the caller's object; its activation is
@@ -318,5 +316,5 @@ export function writeModelNpz(model: ModelFile): Uint8Array {
     throw new Error(`writeModelNpz: config.activation '${String(given.activation)}' differs from '${model.activation}'`);
   }
   files['config.npy'] = writeNpyString(JSON.stringify({ ...given, activation: model.activation }));
-  return zipSync(files, { level: 0, mtime: ZIP_TIME });
+  return storedZip(files); // same model ⇒ same bytes (zip.ts: one fixed timestamp)
 }

@@ -28,6 +28,8 @@ export class TrainingClient {
   private readonly listeners = new Map<EventType, Set<(e: EventBody) => void>>();
 
   private worker: Worker;
+  /** Events that arrived before anyone listened (holdEvents), delivered by releaseEvents(). */
+  private held: EventBody[] | null = null;
 
   /** `factory` makes a new worker for restart() (startTrainingWorker passes one). */
   constructor(
@@ -86,6 +88,20 @@ export class TrainingClient {
     });
   }
 
+  /**
+   * Keeps events until releaseEvents(): for a worker started before the page that listens
+   * to it is built (ui/boot.ts), so that e.g. its 'ready' is not lost meanwhile.
+   */
+  holdEvents(): void {
+    this.held ??= [];
+  }
+
+  releaseEvents(): void {
+    const held = this.held;
+    this.held = null;
+    for (const e of held ?? []) this.emit(e);
+  }
+
   /** Subscribes to one event type; returns the unsubscribe function. */
   on<T extends EventType>(type: T, listener: Listener<T>): () => void {
     let set = this.listeners.get(type);
@@ -123,6 +139,10 @@ export class TrainingClient {
   }
 
   private emit(event: EventBody): void {
+    if (this.held) {
+      this.held.push(event);
+      return;
+    }
     for (const fn of this.listeners.get(event.type) ?? []) {
       try {
         fn(event);
@@ -148,5 +168,6 @@ export function startTrainingWorker(options: { debug?: boolean } = {}): Training
   const make = options.debug
     ? () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'firstnet-training+debug' })
     : () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'firstnet-training' });
+  performance.mark?.('firstnet worker created'); // for `npm run bench:browser`'s cold-start timeline
   return new TrainingClient(make(), make);
 }

@@ -107,6 +107,7 @@ class WorkerHost {
     switch (r.method) {
       case 'init':
         this.dataUrl = r.dataUrl;
+        if (r.trainCount !== undefined && !this.userData) this.dataLoader().begin(r.trainCount);
         return;
       case 'configure':
         return this.configure(r.config);
@@ -220,6 +221,8 @@ class WorkerHost {
 
   /** A new run: a fresh network for `config`; loads more data if it needs more rows. */
   private async configure(config: TrainConfig): Promise<void> {
+    // The first download starts now, so that it travels while the wasm compiles.
+    if (!this.userData && this.dataUrl) this.dataLoader().begin(config.train);
     const engine = await this.engine;
     this.run?.dispose();
     this.run = null;
@@ -376,9 +379,13 @@ class WorkerHost {
   }
 
   private ensureData(engine: Engine, trainCount: number): void {
+    this.dataLoader().ensure(engine, trainCount);
+  }
+
+  private dataLoader(): DataLoader {
     if (!this.loader) {
       if (!this.dataUrl) throw new Error('configure before init: the data URL is unknown');
-      this.loader = new DataLoader(engine, this.dataUrl, {
+      this.loader = new DataLoader(this.dataUrl, {
         // While the reader's own data is in use, MNIST's news is not shown.
         progress: (loadedBytes, totalBytes, testRows, trainRows) => {
           if (!this.userData) this.emit({ type: 'dataProgress', loadedBytes, totalBytes, testRows, trainRows });
@@ -387,7 +394,7 @@ class WorkerHost {
           if (this.userData) this.mnistGridStale = true;
           else this.emit({ type: 'gridImages', pixels, labels }, [pixels.buffer, labels.buffer]);
         },
-        ready: (data) => {
+        ready: (data, engine) => {
           if (this.userData) return;
           if (this.mnistGridStale) {
             this.mnistGridStale = false;
@@ -403,7 +410,7 @@ class WorkerHost {
         },
       });
     }
-    this.loader.ensure(trainCount);
+    return this.loader;
   }
 
   private onDataLoaded(): void {
@@ -495,6 +502,7 @@ function messageOf(e: unknown): string {
 // ---------------------------------------------------------------- entry
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+performance.mark?.('firstnet worker running'); // the worker's module has loaded (bench:browser's timeline)
 const host = new WorkerHost((message, transfer = []) => scope.postMessage(message, transfer));
 scope.addEventListener('message', (e: MessageEvent<unknown>) => host.receive(e.data));
 // Anything that escapes becomes an error event: the worker stays alive and says why.
