@@ -114,33 +114,37 @@ void outputRow(const std::uint16_t* idx, const T* val, int n, const T* B, int ld
 // [32·⌊B·t/P⌋, 32·⌊B·(t+1)/P⌋) of the B = ⌊cols/32⌋ blocks, the last part also the tail
 // cols mod 32. Each element is still one sequential sum done by one thread, so the
 // result is bit-identical to one thread. Products narrower than kMinSplitCols (the output
-// layer's 10 columns) are not split: too little work to pay for the hand-off.
+// layer's 10 columns) or with fewer than kMinSplitWork multiply-adds (nonzeros of the left
+// operand × columns: every product at batch 1, ~2 µs each) are not split: too little work
+// to pay for the hand-off (~1 µs). Either way the bits are the same; only speed changes.
 constexpr int kSplitCols = 32;
 constexpr int kMinSplitCols = 2 * kSplitCols;
+constexpr long kMinSplitWork = 1L << 17;
 static_assert(kSplitCols % (8 * Simd<float>::kLanes) == 0 && kSplitCols % (8 * Simd<double>::kLanes) == 0,
               "split boundaries must fall on panel boundaries");
 
-int columnParts(int cols, const ThreadPool* pool) {
-  if (pool == nullptr || pool->size() == 1 || cols < kMinSplitCols) return 1;
+int columnParts(int cols, long entries, const ThreadPool* pool) {
+  if (!FIRSTNET_HAS_THREADS) return 1;  // the default wasm module: no split code at all
+  if (pool == nullptr || pool->size() == 1 || cols < kMinSplitCols || entries * cols < kMinSplitWork) return 1;
   return std::min(pool->size(), cols / kSplitCols);
 }
 
-// body(j0, j1) for every part's columns [j0, j1), in parallel; returns when all are done.
+// body(j0, j1) for every part's columns [j0, j1) of a product whose left operand has
+// `entries` nonzeros, in parallel; returns when all are done.
 template <typename Body>
-void splitColumns(int cols, ThreadPool* pool, const Body& body) {
-  const int parts = columnParts(cols, pool);
+void splitColumns(int cols, long entries, ThreadPool* pool, const Body& body) {
+  const int parts = columnParts(cols, entries, pool);
   if (parts == 1) {
     body(0, cols);
     return;
   }
   const int blocks = cols / kSplitCols;
   auto task = [&](int t) {
-    if (t >= parts) return;
     const int j0 = kSplitCols * (blocks * t / parts);
     const int j1 = t + 1 == parts ? cols : kSplitCols * (blocks * (t + 1) / parts);
     body(j0, j1);
   };
-  pool->run(task);
+  pool->run(parts, task);
 }
 
 // Columns [j0, j1) of out (A.rows × cols) = A · B, then the epilogue: one output row per
@@ -158,7 +162,7 @@ void rowsTimesDense(const SparseRows<T>& A, const T* B, int cols, int j0, int j1
 template <typename T, Epilogue E>
 void rowsTimesDense(const SparseRows<T>& A, const T* B, int cols, T* out, const EpilogueArgs<T>& x,
                     ThreadPool* pool) {
-  splitColumns(cols, pool, [&](int j0, int j1) { rowsTimesDense<T, E>(A, B, cols, j0, j1, out, x); });
+  splitColumns(cols, A.entries(), pool, [&](int j0, int j1) { rowsTimesDense<T, E>(A, B, cols, j0, j1, out, x); });
 }
 
 template <typename T>
@@ -174,11 +178,13 @@ void rowsTimesDense(const SparseRows<T>& A, const T* B, int cols, T* out, Epilog
   }
 }
 
-// Columns [j0, j1) of dW (+)= Aᵀ · dZ. Reads rowState, never writes it: every thread sees
-// the state the call began with (weightGradProduct updates it once all are done).
-template <typename T>
+// Columns [j0, j1) of dW (+)= Aᵀ · dZ. With Mark (one part: all the columns) each row
+// written becomes kRowSum at once; without (one of several parts) rowState is only read,
+// so every thread sees the state the call began with, and weightGradProduct marks the
+// rows once all parts are done.
+template <typename T, bool Mark>
 void weightGradColumns(const SparseCols<T>& A, const T* dZ, int out, int j0, int j1, T* dW,
-                       const std::uint8_t* rowState) {
+                       std::uint8_t* rowState) {
   // Row k of dW (+)= Σ_i A[i,k] · dZ[i,:], i ascending: column k of A is row k's list.
   for (int k = 0; k < A.cols; ++k) {
     const int n = A.count[k];
@@ -190,6 +196,7 @@ void weightGradColumns(const SparseCols<T>& A, const T* dZ, int out, int j0, int
       outputRow<T, Epilogue::kStore, true>(rows, vals, n, dZ, out, j0, j1, dW, o, EpilogueArgs<T>{});
     else  // +0 or stale: the sum starts at +0 and overwrites the row
       outputRow<T, Epilogue::kStore, false>(rows, vals, n, dZ, out, j0, j1, dW, o, EpilogueArgs<T>{});
+    if (Mark) rowState[k] = kRowSum;
   }
 }
 
@@ -210,7 +217,14 @@ void inputGradProduct(const SparseRows<T>& dZ, const T* Wt, int in, T* dA, Epilo
 template <typename T>
 void weightGradProduct(const SparseCols<T>& A, const T* dZ, int out, T* dW, std::uint8_t* rowState,
                        ThreadPool* pool) noexcept {
-  splitColumns(out, pool, [&](int j0, int j1) { weightGradColumns(A, dZ, out, j0, j1, dW, rowState); });
+  long entries = 0;
+  if (FIRSTNET_HAS_THREADS && pool != nullptr)
+    for (int k = 0; k < A.cols; ++k) entries += A.count[k];
+  if (columnParts(out, entries, pool) == 1) {
+    weightGradColumns<T, true>(A, dZ, out, 0, out, dW, rowState);
+    return;
+  }
+  splitColumns(out, entries, pool, [&](int j0, int j1) { weightGradColumns<T, false>(A, dZ, out, j0, j1, dW, rowState); });
   for (int k = 0; k < A.cols; ++k)  // after every part: the rows written now hold sums
     if (A.count[k] != 0) rowState[k] = kRowSum;
 }

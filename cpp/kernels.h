@@ -18,7 +18,7 @@
 // into one range per thread at multiples of 32 fixed by the column count and the thread
 // count (kernels.cpp, splitColumns). Each element is still one thread's sequential sum in
 // the same panel as with one thread, so the bits do not depend on the thread count.
-// Products under 64 columns run on the calling thread.
+// Products under 64 columns or 2^17 multiply-adds run on the calling thread.
 //
 // Epilogues fuse the element-wise step that follows a product into its store, saving a
 // pass over the output: bias (+ ReLU) after Z = A·W, the activation derivative after

@@ -36,7 +36,7 @@ std::unique_ptr<Optimizer> makeOptimizer(const TrainerConfig& c) {
 Trainer::Trainer(const TrainerSpec& spec)
     : config_(parseSpec(spec)),
       prng_(config_.seed),
-      pool_(config_.threads > 1 ? std::make_unique<ThreadPool>(config_.threads) : nullptr),
+      pool_(makeThreadPool(config_.threads)),
       net_(config_.sizes, config_.activation, kChunk),
       optimizer_(makeOptimizer(config_)),
       y_(kChunk, 0),

@@ -3,12 +3,14 @@
 //
 //   A  eigen   native reference: plain Eigen products, -O3 -march=native (bench/eigen_reference.cpp)
 //   B  core    the project's core, native build (bench/core_trainer.cpp)
+//   B2 core2   the same with TrainerSpec.threads = 2 (products split by output columns,
+//              the same bits); the table gives its speed-up over B in the same rounds
 //   C  wasm    the project's core as wasm in node, via web/src/engine (bench/wasm_trainer.ts)
 //   D  tfjs    TensorFlow.js 4.22 + its wasm backend in node (bench/tfjs_trainer.ts)
 //
 // Each runs as one warm child process (bench/runner_loop.h's protocol); after a warm-up,
 // rounds go A B C D, A B C D, … and each cell is the median of its rounds (min–max shown).
-// Batch 64 for all four; batch 1 and 256 for A, B, C (lr 0.01 at batch 1, where 0.1 is
+// Batch 64 for all four (and B2); batch 1 and 256 for A, B, B2, C (lr 0.01 at batch 1, where 0.1 is
 // unstable). Then the three products alone (bench/kernel_bench.cpp, native and wasm) in
 // GFLOP/s, with a check that native and wasm kernels give the same bits. Ends with one
 // JSON line (the issue's keys; gflops = the wasm trainer's nominal GFLOP/s at batch 64).
@@ -124,16 +126,17 @@ async function main() {
   const runners = await Promise.all([
     startRunner('eigen', 'native Eigen reference (-O3 -march=native)', `${ROOT}build/native/firstnet_eigen_reference`, [MNIST]),
     startRunner('core', 'firstnet core, native (SSE2)', `${ROOT}build/native/firstnet_core_trainer`, [MNIST]),
+    startRunner('core2', 'firstnet core, native (SSE2), 2 threads', `${ROOT}build/native/firstnet_core_trainer`, [MNIST, '--threads', '2']),
     startRunner('wasm', 'firstnet core, wasm in node', process.execPath, [`${ROOT}build/bench/wasm_trainer.mjs`, `${ROOT}build/wasm/`, MNIST]),
     startRunner('tfjs', 'TensorFlow.js 4.22, wasm backend', process.execPath, [`${ROOT}build/bench/tfjs_trainer.mjs`, TFJS_WASM, MNIST]),
   ]);
   const byKey = Object.fromEntries(runners.map((r) => [r.key, r]));
 
   // Batch 64 for all four, then 1 and 256 for the three C++ trainers.
-  const plans = [{ batch: 64, lr: 0.1, keys: ['eigen', 'core', 'wasm', 'tfjs'], secs: seconds }];
+  const plans = [{ batch: 64, lr: 0.1, keys: ['eigen', 'core', 'core2', 'wasm', 'tfjs'], secs: seconds }];
   if (!smoke) {
-    plans.push({ batch: 1, lr: 0.01, keys: ['eigen', 'core', 'wasm'], secs: seconds / 2 });
-    plans.push({ batch: 256, lr: 0.1, keys: ['eigen', 'core', 'wasm'], secs: seconds / 2 });
+    plans.push({ batch: 1, lr: 0.01, keys: ['eigen', 'core', 'core2', 'wasm'], secs: seconds / 2 });
+    plans.push({ batch: 256, lr: 0.1, keys: ['eigen', 'core', 'core2', 'wasm'], secs: seconds / 2 });
   }
   const results = {}; // `${key} ${batch}` → samples/s of each round (wall clock)
   const cpuRates = {}; // the same per second of the runner's own CPU time
@@ -188,6 +191,9 @@ async function main() {
   lines.push(`wasm / native Eigen reference (batch 64): ${fmt(wasm / eigen, 2)}   (goal ≥ 0.5)`);
   lines.push(`wasm / TensorFlow.js wasm backend (batch 64): ${fmt(wasm / tfjs, 1)}   (goal ≥ 15)`);
   lines.push(`native core / native Eigen reference (batch 64): ${fmt(core / eigen, 2)}`);
+  const core2 = med('core2', 64);
+  const speedups = plans.map((p) => `${fmt(med('core2', p.batch) / med('core', p.batch), 2)} at batch ${p.batch}`);
+  lines.push(`native core, 2 threads / 1 thread: ${speedups.join(', ')}   (wall clock; CPU-seconds grow, workers spin between products)`);
   lines.push(`kernels: native and wasm outputs bit-identical: ${kernels.same ? 'yes' : 'NO'}`);
   lines.push(`Wall-clock medians are the result; per-CPU-second rates (each runner's own CPU time) show the code's speed when other work shares the machine.`);
   lines.push(`GFLOP/s are nominal (2·m·k·n per product, as for a dense product; Eigen does all of it); the core skips exact zeros of the left operand, so its arithmetic is that × the nonzero fraction.`);
@@ -199,6 +205,8 @@ async function main() {
       wasmSamplesPerSec: r(wasm, 0),
       nativeEigenSamplesPerSec: r(eigen, 0),
       nativeCoreSamplesPerSec: r(core, 0),
+      nativeCore2ThreadSamplesPerSec: r(core2, 0),
+      threadSpeedup: r(core2 / core, 3),
       tfjsWasmSamplesPerSec: r(tfjs, 0),
       wasmOverNativeEigen: r(wasm / eigen, 3),
       wasmOverTfjs: r(wasm / tfjs, 2),

@@ -55,16 +55,18 @@ SparseRows<float> packRows(const std::vector<float>& A, int rows, int cols, Spar
 
 }  // namespace
 
-TEST(ThreadPool, RunsEveryThreadIndexOncePerRun) {
+TEST(ThreadPool, RunsEveryPartOncePerRun) {
   for (int n : {1, 2, 3, 4}) {
     ThreadPool pool(n);
     ASSERT_EQ(pool.size(), n);
-    std::vector<std::atomic<int>> hits(n);
-    for (int round = 0; round < 300; ++round) {
-      auto task = [&](int t) { hits[t].fetch_add(1, std::memory_order_relaxed); };
-      pool.run(task);
+    for (int parts : {1, 2, n, 7}) {
+      std::vector<std::atomic<int>> hits(parts);
+      for (int round = 0; round < 300; ++round) {
+        auto task = [&](int p) { hits[p].fetch_add(1, std::memory_order_relaxed); };
+        pool.run(parts, task);
+      }
+      for (int p = 0; p < parts; ++p) EXPECT_EQ(hits[p].load(), 300) << n << " threads, part " << p << " of " << parts;
     }
-    for (int t = 0; t < n; ++t) EXPECT_EQ(hits[t].load(), 300) << n << " threads, t = " << t;
   }
 }
 
