@@ -3,8 +3,12 @@
 // Trains the chapter's 784-128-64-10 ReLU network, He init, plain SGD, on genuine MNIST
 // through Trainer::advance, exactly as the worker does. Speaks bench/runner_loop.h.
 //
-//   firstnet_core_trainer <mnist-dir/>
+//   firstnet_core_trainer <mnist-dir/> [--threads N]
+// --threads N: TrainerSpec.threads (default 1): the products split over N threads, the
+// same bits as one (the "2 threads" row of `npm run bench`).
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include "dataset.h"
@@ -17,6 +21,7 @@ namespace {
 struct CoreTrainer {
   firstnet::Dataset& data;
   std::unique_ptr<firstnet::Trainer> trainer;
+  int threads = 1;
   int batch = 0;
   float lr = 0;
 
@@ -32,6 +37,7 @@ struct CoreTrainer {
     spec.lr = lr;
     spec.batch = batch;
     spec.seed = 1;
+    spec.threads = threads;
     trainer = std::make_unique<firstnet::Trainer>(spec);
   }
 
@@ -45,15 +51,17 @@ struct CoreTrainer {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: firstnet_core_trainer <mnist-dir/>\n");
+  const bool threadsFlag = argc == 4 && std::strcmp(argv[2], "--threads") == 0;
+  if (argc != 2 && !threadsFlag) {
+    std::fprintf(stderr, "usage: firstnet_core_trainer <mnist-dir/> [--threads N]\n");
     return 2;
   }
+  const int threads = threadsFlag ? std::atoi(argv[3]) : 1;  // checked by TrainerSpec
   const bench::Mnist mnist = bench::loadTrain(argv[1]);
   firstnet::Dataset data(mnist.count);
   std::copy(mnist.images.begin(), mnist.images.end(), data.images());
   std::copy(mnist.labels.begin(), mnist.labels.end(), data.labels());
   data.setCount(mnist.count);
-  CoreTrainer t{data, nullptr};
+  CoreTrainer t{data, nullptr, threads};
   return bench::serve(t);
 }

@@ -2,15 +2,20 @@
 // (web/src/engine/load-node.ts), exactly as the CLI and the worker drive it. Bundled by
 // scripts/bench.mjs to build/bench/wasm_trainer.mjs.
 //
-//   node build/bench/wasm_trainer.mjs <build/wasm dir> <mnist-dir/>
+//   node build/bench/wasm_trainer.mjs <build/wasm dir> <mnist-dir/> [--threads N]
+// --threads N (N > 1): the bench-only threaded module firstnet-core-mt (bench/wasm_mt.ts)
+// with TrainerSpec.threads = N, instead of the shipped single-threaded module.
 import type { Dataset, Trainer } from '../web/src/engine/engine';
 import { loadEngineNode } from '../web/src/engine/load-node';
 import { type BenchTrainer, loadTrain, serve } from './runner';
+import { createThreadedTrainer, loadThreadedEngineNode } from './wasm_mt';
 
-const [wasmDir, mnistDir] = process.argv.slice(2);
-if (!wasmDir || !mnistDir) throw new Error('usage: wasm_trainer.mjs <build/wasm dir> <mnist-dir/>');
+const [wasmDir, mnistDir, threadsFlag, threadsArg] = process.argv.slice(2);
+const threads = threadsFlag === '--threads' ? Number(threadsArg) : 1;
+if (!wasmDir || !mnistDir || !(Number.isInteger(threads) && threads >= 1))
+  throw new Error('usage: wasm_trainer.mjs <build/wasm dir> <mnist-dir/> [--threads N]');
 
-const engine = await loadEngineNode(wasmDir);
+const engine = threads > 1 ? await loadThreadedEngineNode(wasmDir) : await loadEngineNode(wasmDir);
 const data = loadTrain(mnistDir);
 const train: Dataset = engine.datasetFrom(data.images, data.labels);
 
@@ -21,10 +26,11 @@ const runner: BenchTrainer = {
     const key = `${batch} ${lr}`;
     if (key === config) return;
     trainer?.dispose();
-    trainer = engine.createTrainer({
+    const spec = {
       layers: '784,128,64,10', activation: 'relu', init: 'he', initScale: 0,
       optimizer: 'sgd', lr, momentum: 0, batch, seed: 1,
-    });
+    };
+    trainer = threads > 1 ? createThreadedTrainer(engine, { ...spec, threads }) : engine.createTrainer(spec);
     config = key;
   },
   train(shouldStop) {
@@ -43,3 +49,4 @@ const runner: BenchTrainer = {
 await serve(runner);
 (trainer as Trainer | null)?.dispose(); // assigned in configure(): TS cannot see it
 train.dispose();
+if (threads > 1) process.exit(0); // the threaded module's pthread workers would keep node alive

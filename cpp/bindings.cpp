@@ -166,7 +166,13 @@ EMSCRIPTEN_BINDINGS(firstnet) {
       .field("lr", &TrainerSpec::lr)
       .field("momentum", &TrainerSpec::momentum)
       .field("batch", &TrainerSpec::batch)
-      .field("seed", &TrainerSpec::seed);
+      .field("seed", &TrainerSpec::seed)
+#if defined(__EMSCRIPTEN_PTHREADS__)
+      // Only the bench's threaded module (firstnet-core-mt) binds it: the shipped module's
+      // TrainerSpec stays as it is, and its threads is always 1.
+      .field("threads", &TrainerSpec::threads)
+#endif
+      ;
 
   value_object<EvalResult>("EvalResult")
       .field("loss", &EvalResult::loss)

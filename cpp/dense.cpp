@@ -25,24 +25,24 @@ typename Dense<T>::Matrix& Dense<T>::mutableDW() {
 }
 
 template <typename T>
-void Dense<T>::forward(const SparseRows<T>& Aprev, T* Z, T* A) const noexcept {
+void Dense<T>::forward(const SparseRows<T>& Aprev, T* Z, T* A, ThreadPool* pool) const noexcept {
   EpilogueArgs<T> x;
   x.bias = b_.data();
   x.act = A;
   // Z = A_prev · W + b (the bias added to each finished sum), A = max(0, Z) if asked.
-  forwardProduct(Aprev, W_.data(), fanOut(), Z, A ? Epilogue::kBiasRelu : Epilogue::kBias, x);
+  forwardProduct(Aprev, W_.data(), fanOut(), Z, A ? Epilogue::kBiasRelu : Epilogue::kBias, x, pool);
 }
 
 template <typename T>
 void Dense<T>::backward(const SparseCols<T>& AprevCols, const T* dZ, const SparseRows<T>* dZrows, T* dAprev,
-                        Epilogue prevGrad, const EpilogueArgs<T>& prevArgs) noexcept {
+                        Epilogue prevGrad, const EpilogueArgs<T>& prevArgs, ThreadPool* pool) noexcept {
   const int in = fanIn(), out = fanOut();
-  weightGradProduct(AprevCols, dZ, out, dW_.data(), rowState_.data());  // dW += A_prevᵀ · dZ   in×out
+  weightGradProduct(AprevCols, dZ, out, dW_.data(), rowState_.data(), pool);  // dW += A_prevᵀ · dZ   in×out
   clearStaleRows();  // rows of the last step that this chunk did not touch
   columnSumAccumulate(dZ, db_.data(), AprevCols.rows, out);  // db += Σ_i dZ[i,:]    out
   if (dAprev == nullptr) return;
   refreshTranspose();
-  inputGradProduct(*dZrows, Wt_.data(), in, dAprev, prevGrad, prevArgs);  // dA_prev = dZ · Wᵀ  rows×in
+  inputGradProduct(*dZrows, Wt_.data(), in, dAprev, prevGrad, prevArgs, pool);  // dA_prev = dZ · Wᵀ  rows×in
 }
 
 // Wt = Wᵀ (out×in) after W changed: 4×4 blocks transposed in registers (float), the

@@ -59,13 +59,14 @@ class Dense {
 
   /// Z = A_prev · W + b, and A = relu(Z) too when A != nullptr.
   ///                                         A_prev: rows×fanIn (packed) → Z, A: rows×fanOut
-  void forward(const SparseRows<T>& Aprev, T* Z, T* A) const noexcept;
+  /// pool (optional): the products' threads (kernels.h; same bits with or without).
+  void forward(const SparseRows<T>& Aprev, T* Z, T* A, ThreadPool* pool = nullptr) const noexcept;
 
   /// dW += A_prevᵀ · dZ ; db += Σ_rows dZ ; and when dAprev != nullptr
   /// dAprev = (dZ · Wᵀ) then prevGrad's epilogue (the previous layer's act', giving its dz).
   ///   AprevCols: rows×fanIn packed by columns   dZ: rows×fanOut (dZrows: the same, packed)
   void backward(const SparseCols<T>& AprevCols, const T* dZ, const SparseRows<T>* dZrows, T* dAprev,
-                Epilogue prevGrad, const EpilogueArgs<T>& prevArgs) noexcept;
+                Epilogue prevGrad, const EpilogueArgs<T>& prevArgs, ThreadPool* pool = nullptr) noexcept;
 
   /// dW = 0, db = 0: the start of a step (dW lazily, see the top of this file).
   void zeroGrad() noexcept;

@@ -12,7 +12,13 @@
 // holds an output row's panel of up to 8 four-wide vectors (32 floats) in registers and
 // streams the nonzeros of the left operand past it — acc += a_ik · W[k, j..j+31] — so the
 // per-element order is the scalar loop's, bit for bit. Panel widths are fixed constants
-// (32, 16, 8, 4 columns, then scalar columns), never derived from cache sizes; no threads.
+// (32, 16, 8, 4 columns, then scalar columns), never derived from cache sizes.
+//
+// Threads (optional, pool != nullptr with size() > 1): a product's OUTPUT COLUMNS are cut
+// into one range per thread at multiples of 32 fixed by the column count and the thread
+// count (kernels.cpp, splitColumns). Each element is still one thread's sequential sum in
+// the same panel as with one thread, so the bits do not depend on the thread count.
+// Products under 64 columns or 2^17 multiply-adds run on the calling thread.
 //
 // Epilogues fuse the element-wise step that follows a product into its store, saving a
 // pass over the output: bias (+ ReLU) after Z = A·W, the activation derivative after
@@ -24,6 +30,8 @@
 #include "packing.h"
 
 namespace firstnet {
+
+class ThreadPool;
 
 /// What a product does with a finished sum s of element (i, j) of its rows×cols output.
 enum class Epilogue {
@@ -47,7 +55,7 @@ struct EpilogueArgs {
 /// Z = A · W, then the epilogue.   A: A.rows×A.cols packed by rows   W: A.cols×out   Z: A.rows×out
 template <typename T>
 void forwardProduct(const SparseRows<T>& A, const T* W, int out, T* Z, Epilogue epilogue = Epilogue::kStore,
-                    const EpilogueArgs<T>& args = {}) noexcept;
+                    const EpilogueArgs<T>& args = {}, ThreadPool* pool = nullptr) noexcept;
 
 /// State of one row of dW, kept by its Dense layer across calls.
 enum RowState : std::uint8_t {
@@ -62,13 +70,14 @@ enum RowState : std::uint8_t {
 /// step's first chunk overwrites last step's gradient without a separate zeroing pass).
 /// Chunks of rows continue the same sums.
 template <typename T>
-void weightGradProduct(const SparseCols<T>& A, const T* dZ, int out, T* dW, std::uint8_t* rowState) noexcept;
+void weightGradProduct(const SparseCols<T>& A, const T* dZ, int out, T* dW, std::uint8_t* rowState,
+                       ThreadPool* pool = nullptr) noexcept;
 
 /// dA = dZ · Wᵀ, then the epilogue, using the stored transpose Wt = Wᵀ (out×in) so the
 /// micro-kernel runs along contiguous rows of Wt.   dZ: rows×out packed   dA: rows×in
 template <typename T>
 void inputGradProduct(const SparseRows<T>& dZ, const T* Wt, int in, T* dA, Epilogue epilogue = Epilogue::kStore,
-                      const EpilogueArgs<T>& args = {}) noexcept;
+                      const EpilogueArgs<T>& args = {}, ThreadPool* pool = nullptr) noexcept;
 
 /// db += column sums of dZ, rows in order.   dZ: rows×out   db: out
 template <typename T>

@@ -43,9 +43,9 @@ double Network<T>::forwardPacked(const std::uint8_t* labels, double lossSoFar) n
     T* z = Z_[l].data();
     T* a = A_[l].data();
     if (hidden && activation_ == Activation::ReLU) {
-      layers_[l].forward(inRows_[l], z, a);  // z_l = a_{l−1} W_l + b_l, a_l = relu(z_l)   rows×out
+      layers_[l].forward(inRows_[l], z, a, pool_);  // z_l = a_{l−1} W_l + b_l, a_l = relu(z_l)   rows×out
     } else {
-      layers_[l].forward(inRows_[l], z, nullptr);  // z_l = a_{l−1} W_l + b_l   rows×out
+      layers_[l].forward(inRows_[l], z, nullptr, pool_);  // z_l = a_{l−1} W_l + b_l   rows×out
       if (hidden) activationForward(activation_, z, a, static_cast<std::size_t>(rows) * out);
     }
     if (hidden) {  // pack a_l, the next layer's input, by rows and by columns
@@ -63,7 +63,7 @@ void Network<T>::backward() noexcept {
   const int rows = inRows_[0].rows;
   for (int l = layerCount() - 1; l >= 0; --l) {
     if (l == 0) {
-      layers_[0].backward(inCols_[0], dZ_[0].data(), nullptr, nullptr, Epilogue::kStore, {});
+      layers_[0].backward(inCols_[0], dZ_[0].data(), nullptr, nullptr, Epilogue::kStore, {}, pool_);
       break;
     }
     // dz_{l−1} = (dz_l W_lᵀ) ⊙ act'(z_{l−1}), the derivative fused into the product's store.
@@ -78,7 +78,7 @@ void Network<T>::backward() noexcept {
       case Activation::Sigmoid: grad = Epilogue::kSigmoidGrad; act.a = A_[l - 1].data(); break;
       case Activation::Tanh: grad = Epilogue::kTanhGrad; act.a = A_[l - 1].data(); break;
     }
-    layers_[l].backward(inCols_[l], dZ_[l].data(), &dz, dZ_[l - 1].data(), grad, act);
+    layers_[l].backward(inCols_[l], dZ_[l].data(), &dz, dZ_[l - 1].data(), grad, act, pool_);
   }
 }
 

@@ -69,6 +69,10 @@ class Network {
   /// Zeroes every layer's dW, db.
   void zeroGrad() noexcept;
 
+  /// Threads for the products of forward and backward (nullptr: the calling thread only).
+  /// Not owned; the results are the same bits with any pool (kernels.h).
+  void setThreadPool(ThreadPool* pool) noexcept { pool_ = pool; }
+
   /// After forward: layer l's pre-activation z and activation a (rows×fanOut, row-major).
   const T* z(int l) const { return Z_[l].data(); }
   const T* a(int l) const { return A_[l].data(); }
@@ -79,6 +83,7 @@ class Network {
   std::vector<Dense<T>> layers_;
   Activation activation_;
   int maxRows_;
+  ThreadPool* pool_ = nullptr;
   std::vector<Matrix> Z_, A_, dZ_;     // per layer, maxRows×fanOut
   std::vector<SparseRows<T>> inRows_;  // per layer: a_{l−1} packed by rows (maxRows×fanIn)
   std::vector<SparseCols<T>> inCols_;  // per layer: the same by columns (packed together)

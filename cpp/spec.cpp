@@ -4,6 +4,7 @@
 #include <string>
 
 #include "errors.h"
+#include "threads.h"
 
 namespace firstnet {
 
@@ -83,6 +84,11 @@ TrainerConfig parseSpec(const TrainerSpec& spec) {
   c.momentum = static_cast<float>(spec.momentum);
   c.batch = static_cast<int>(requireInteger(spec.batch, "TrainerSpec.batch", 0, kMaxBatch));
   c.seed = static_cast<std::uint32_t>(requireInteger(spec.seed, "TrainerSpec.seed", 0, 4294967295LL));
+#if FIRSTNET_HAS_THREADS
+  c.threads = static_cast<int>(requireInteger(spec.threads, "TrainerSpec.threads", 1, ThreadPool::kMaxThreads));
+#else
+  c.threads = 1;  // the default wasm module: no threads, and no binding sets the field
+#endif
   return c;
 }
 

@@ -22,6 +22,10 @@ struct TrainerSpec {
   double momentum = 0.0;
   double batch = 64;  // examples per step; 0 = whole training set
   double seed = 1;    // integer in [0, 2^32)
+  // Threads for the products (1 … 8). Not part of the model or the URL state: the bits are
+  // the same for every value (kernels.h). The default wasm module has no threads and does
+  // not bind this field; the bench's threaded module (firstnet-core-mt) does.
+  double threads = 1;
 };
 
 struct TrainerConfig {
@@ -34,6 +38,7 @@ struct TrainerConfig {
   float momentum;
   int batch;  // 0 = full batch
   std::uint32_t seed;
+  int threads;  // 1 = no worker threads
 };
 
 inline constexpr int kInputSize = 784;

@@ -36,12 +36,14 @@ std::unique_ptr<Optimizer> makeOptimizer(const TrainerConfig& c) {
 Trainer::Trainer(const TrainerSpec& spec)
     : config_(parseSpec(spec)),
       prng_(config_.seed),
+      pool_(makeThreadPool(config_.threads)),
       net_(config_.sizes, config_.activation, kChunk),
       optimizer_(makeOptimizer(config_)),
       y_(kChunk, 0),
       lastLoss_(std::numeric_limits<double>::quiet_NaN()),
       diagnostics_(net_.layerCount()) {
   initializeWeights(net_, config_.init, config_.initScale, prng_);
+  net_.setThreadPool(pool_.get());  // nullptr for one thread
 }
 
 int Trainer::checkLayer(std::int64_t l, const char* what) const {

@@ -25,6 +25,7 @@
 #include "optimizer.h"
 #include "prng.h"
 #include "spec.h"
+#include "threads.h"
 
 namespace firstnet {
 
@@ -102,6 +103,7 @@ class Trainer {
 
   TrainerConfig config_;
   Prng prng_;
+  std::unique_ptr<ThreadPool> pool_;  // config_.threads > 1: started once, here; else null
   Network<float> net_;
   std::unique_ptr<Optimizer> optimizer_;
   std::vector<std::uint8_t> y_;  // kChunk labels of the packed micro-chunk

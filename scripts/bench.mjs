@@ -3,15 +3,23 @@
 //
 //   A  eigen   native reference: plain Eigen products, -O3 -march=native (bench/eigen_reference.cpp)
 //   B  core    the project's core, native build (bench/core_trainer.cpp)
+//   B2 core2   the same with TrainerSpec.threads = 2 (products split by output columns,
+//              the same bits); the table gives its speed-up over B in the same rounds
 //   C  wasm    the project's core as wasm in node, via web/src/engine (bench/wasm_trainer.ts)
+//   C2 wasm2   the bench-only threaded module firstnet-core-mt (-pthread, node
+//              worker_threads) with 2 threads (bench/wasm_mt.ts); skipped by --smoke and
+//              when it is not built. bench/wasm_threads_check.ts checks that its losses
+//              and weights are the single-threaded module's bits.
 //   D  tfjs    TensorFlow.js 4.22 + its wasm backend in node (bench/tfjs_trainer.ts)
 //
 // Each runs as one warm child process (bench/runner_loop.h's protocol); after a warm-up,
 // rounds go A B C D, A B C D, … and each cell is the median of its rounds (min–max shown).
-// Batch 64 for all four; batch 1 and 256 for A, B, C (lr 0.01 at batch 1, where 0.1 is
+// Batch 64 for all four (and B2, C2); batch 1 and 256 for A, B, B2, C, C2 (lr 0.01 at batch 1, where 0.1 is
 // unstable). Then the three products alone (bench/kernel_bench.cpp, native and wasm) in
 // GFLOP/s, with a check that native and wasm kernels give the same bits. Ends with one
-// JSON line (the issue's keys; gflops = the wasm trainer's nominal GFLOP/s at batch 64).
+// JSON line (the issue's keys; gflops = the wasm trainer's nominal GFLOP/s at batch 64;
+// then nativeCore2ThreadSamplesPerSec, threadSpeedup and, with C2, wasm2ThreadSamplesPerSec,
+// wasmThreadSpeedup, wasmThreadsBitIdentical).
 //
 //   node scripts/bench.mjs [--rounds N] [--seconds S] [--smoke] [--no-build]
 //   --smoke: one short round at batch 64, no build (the Vitest smoke test; needs the
@@ -47,11 +55,11 @@ function run(cmd, argv) {
 async function buildAll() {
   log('bench: building (native core + runners, wasm core + kernel bench, node runners)…');
   run('bash', ['scripts/build-native.sh']);
-  run('bash', ['scripts/build-wasm.sh']);
+  run('bash', ['scripts/build-wasm.sh', '--with-threads']);
 }
 
 async function bundleRunners() {
-  for (const name of ['wasm_trainer', 'tfjs_trainer']) {
+  for (const name of ['wasm_trainer', 'tfjs_trainer', 'wasm_threads_check']) {
     await build({
       entryPoints: [`${ROOT}bench/${name}.ts`],
       outfile: `${ROOT}build/bench/${name}.mjs`,
@@ -119,21 +127,28 @@ async function main() {
     if (!existsSync(`${ROOT}${f}`)) throw new Error(`bench: ${f} is missing: run \`npm run build:native\` and \`npm run build:wasm\``);
   }
   await bundleRunners();
+  const threadedWasm = !smoke && existsSync(`${ROOT}build/wasm/firstnet-core-mt.wasm`);
+  if (!smoke && !threadedWasm) log('bench: build/wasm/firstnet-core-mt.wasm is missing (bash scripts/build-wasm.sh --with-threads): no wasm 2-thread row');
 
   log('bench: starting runners…');
   const runners = await Promise.all([
     startRunner('eigen', 'native Eigen reference (-O3 -march=native)', `${ROOT}build/native/firstnet_eigen_reference`, [MNIST]),
     startRunner('core', 'firstnet core, native (SSE2)', `${ROOT}build/native/firstnet_core_trainer`, [MNIST]),
+    startRunner('core2', 'firstnet core, native (SSE2), 2 threads', `${ROOT}build/native/firstnet_core_trainer`, [MNIST, '--threads', '2']),
     startRunner('wasm', 'firstnet core, wasm in node', process.execPath, [`${ROOT}build/bench/wasm_trainer.mjs`, `${ROOT}build/wasm/`, MNIST]),
     startRunner('tfjs', 'TensorFlow.js 4.22, wasm backend', process.execPath, [`${ROOT}build/bench/tfjs_trainer.mjs`, TFJS_WASM, MNIST]),
+    ...(threadedWasm
+      ? [startRunner('wasm2', 'firstnet core, wasm in node, 2 threads (firstnet-core-mt)', process.execPath, [`${ROOT}build/bench/wasm_trainer.mjs`, `${ROOT}build/wasm/`, MNIST, '--threads', '2'])]
+      : []),
   ]);
   const byKey = Object.fromEntries(runners.map((r) => [r.key, r]));
 
   // Batch 64 for all four, then 1 and 256 for the three C++ trainers.
-  const plans = [{ batch: 64, lr: 0.1, keys: ['eigen', 'core', 'wasm', 'tfjs'], secs: seconds }];
+  const wasm2 = threadedWasm ? ['wasm2'] : [];
+  const plans = [{ batch: 64, lr: 0.1, keys: ['eigen', 'core', 'core2', 'wasm', ...wasm2, 'tfjs'], secs: seconds }];
   if (!smoke) {
-    plans.push({ batch: 1, lr: 0.01, keys: ['eigen', 'core', 'wasm'], secs: seconds / 2 });
-    plans.push({ batch: 256, lr: 0.1, keys: ['eigen', 'core', 'wasm'], secs: seconds / 2 });
+    plans.push({ batch: 1, lr: 0.01, keys: ['eigen', 'core', 'core2', 'wasm', ...wasm2], secs: seconds / 2 });
+    plans.push({ batch: 256, lr: 0.1, keys: ['eigen', 'core', 'core2', 'wasm', ...wasm2], secs: seconds / 2 });
   }
   const results = {}; // `${key} ${batch}` → samples/s of each round (wall clock)
   const cpuRates = {}; // the same per second of the runner's own CPU time
@@ -155,6 +170,12 @@ async function main() {
 
   log('bench: kernels alone (64×784·784×128 etc.)…');
   const kernels = await kernelGflops();
+  let threadCheck = null; // {same, steps, firstMismatch}: threaded wasm vs single-threaded
+  if (threadedWasm) {
+    log('bench: threaded wasm against single-threaded, bit for bit…');
+    const c = spawnSync(process.execPath, [`${ROOT}build/bench/wasm_threads_check.mjs`, `${ROOT}build/wasm/`, MNIST], { encoding: 'utf8' });
+    threadCheck = c.status === 0 ? JSON.parse(c.stdout.trim().split('\n').pop()) : { same: false, steps: 0, firstMismatch: `check failed: ${c.stderr}` };
+  }
 
   // ---- the table ----
   const med = (k, b) => median(results[`${k} ${b}`]);
@@ -188,6 +209,14 @@ async function main() {
   lines.push(`wasm / native Eigen reference (batch 64): ${fmt(wasm / eigen, 2)}   (goal ≥ 0.5)`);
   lines.push(`wasm / TensorFlow.js wasm backend (batch 64): ${fmt(wasm / tfjs, 1)}   (goal ≥ 15)`);
   lines.push(`native core / native Eigen reference (batch 64): ${fmt(core / eigen, 2)}`);
+  const core2 = med('core2', 64);
+  const speedups = plans.map((p) => `${fmt(med('core2', p.batch) / med('core', p.batch), 2)} at batch ${p.batch}`);
+  lines.push(`native core, 2 threads / 1 thread: ${speedups.join(', ')}   (wall clock; CPU-seconds grow, workers spin between products)`);
+  if (threadedWasm) {
+    const wasmSpeedups = plans.map((p) => `${fmt(med('wasm2', p.batch) / med('wasm', p.batch), 2)} at batch ${p.batch}`);
+    lines.push(`wasm, 2 threads (firstnet-core-mt) / shipped single-threaded module: ${wasmSpeedups.join(', ')}`);
+    lines.push(`wasm, 2 threads: losses and weights bit-identical to 1 thread: ${threadCheck.same ? 'yes' : `NO (${threadCheck.firstMismatch})`} (${threadCheck.steps} steps, batch 64 and 256)`);
+  }
   lines.push(`kernels: native and wasm outputs bit-identical: ${kernels.same ? 'yes' : 'NO'}`);
   lines.push(`Wall-clock medians are the result; per-CPU-second rates (each runner's own CPU time) show the code's speed when other work shares the machine.`);
   lines.push(`GFLOP/s are nominal (2·m·k·n per product, as for a dense product; Eigen does all of it); the core skips exact zeros of the left operand, so its arithmetic is that × the nonzero fraction.`);
@@ -203,9 +232,14 @@ async function main() {
       wasmOverNativeEigen: r(wasm / eigen, 3),
       wasmOverTfjs: r(wasm / tfjs, 2),
       gflops: r((wasm * FLOP_PER_SAMPLE) / 1e9, 2),
+      nativeCore2ThreadSamplesPerSec: r(core2, 0),
+      threadSpeedup: r(core2 / core, 3),
+      ...(threadedWasm
+        ? { wasm2ThreadSamplesPerSec: r(med('wasm2', 64), 0), wasmThreadSpeedup: r(med('wasm2', 64) / wasm, 3), wasmThreadsBitIdentical: threadCheck.same }
+        : {}),
     }),
   );
-  if (!kernels.same) process.exitCode = 1;
+  if (!kernels.same || (threadCheck && !threadCheck.same)) process.exitCode = 1;
 }
 
 await main();

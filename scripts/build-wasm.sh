@@ -2,6 +2,8 @@
 # Build the wasm module with Emscripten (emcmake) into build/wasm:
 #   build/wasm/firstnet-core.mjs   ES module, default export createFirstnetModule
 #   build/wasm/firstnet-core.wasm
+# --with-threads (scripts/bench.mjs only): also the bench-only threaded module
+#   build/wasm/firstnet-core-mt.{mjs,wasm,worker.js,worker.cjs} (-pthread; never shipped)
 # Idempotent: configures once, then make rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +18,7 @@ if [ ! -f "$BUILD/CMakeCache.txt" ]; then
 fi
 cmake --build "$BUILD" --parallel "$(nproc 2>/dev/null || echo 2)"
 test -f "$BUILD/firstnet-core.mjs" && test -f "$BUILD/firstnet-core.wasm"
+if [ "${1:-}" = "--with-threads" ]; then
+  cmake --build "$BUILD" --parallel "$(nproc 2>/dev/null || echo 2)" --target firstnet-core-mt
+  test -f "$BUILD/firstnet-core-mt.wasm" && test -f "$BUILD/firstnet-core-mt.worker.cjs"
+fi

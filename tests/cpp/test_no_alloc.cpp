@@ -1,6 +1,7 @@
 // No allocation in the training step after the first step: this binary replaces the global
 // operator new with one that counts, warms a trainer up, and asserts that further
-// advance/evaluate/predict/diagnostics calls (across an epoch boundary too) allocate nothing.
+// advance/evaluate/predict/diagnostics calls (across an epoch boundary too) allocate nothing,
+// with one thread and with a two-thread pool (TrainerSpec.threads).
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -32,25 +33,28 @@ using namespace firstnet;
 TEST(NoAllocation, AdvanceAfterWarmUp) {
   for (double batch : {64.0, 1.0, 0.0}) {
     for (const char* opt : {"sgd", "momentum"}) {
-      Dataset d(700);
-      testutil::fillSynthetic(d, 700);
-      TrainerSpec spec = testutil::smallSpec("784,32,16,10", batch);
-      spec.optimizer = opt;
-      Trainer t(spec);
-      std::vector<float> probs(700 * 10);
-      std::vector<std::int32_t> confusion(100);
-      float p[10];
-      while (!t.advance(d, 700)) {
-      }  // warm-up: the first step (the epoch order is allocated here)
-      const long before = gAllocations.load();
-      const std::int64_t target = t.steps() + (batch == 0 ? 3 : 30);
-      while (t.steps() < target) t.advance(d, 700);
-      t.evaluate(d, 0, 700, probs.data(), confusion.data());
-      t.predict(d.images(), p);
-      t.diagnostics(1);
-      for (int i = 0; i < 20 && batch == 64; ++i) t.advance(d, 700);  // crosses epoch ends
-      EXPECT_EQ(gAllocations.load() - before, 0) << "batch " << batch << " " << opt;
-      EXPECT_GE(t.epochs(), batch == 64 ? 1 : 0);
+      for (double threads : {1.0, 2.0}) {  // the pool's threads start in the constructor
+        Dataset d(700);
+        testutil::fillSynthetic(d, 700);
+        TrainerSpec spec = testutil::smallSpec("784,128,16,10", batch);  // 128: split by threads
+        spec.optimizer = opt;
+        spec.threads = threads;
+        Trainer t(spec);
+        std::vector<float> probs(700 * 10);
+        std::vector<std::int32_t> confusion(100);
+        float p[10];
+        while (!t.advance(d, 700)) {
+        }  // warm-up: the first step (the epoch order is allocated here)
+        const long before = gAllocations.load();
+        const std::int64_t target = t.steps() + (batch == 0 ? 3 : 30);
+        while (t.steps() < target) t.advance(d, 700);
+        t.evaluate(d, 0, 700, probs.data(), confusion.data());
+        t.predict(d.images(), p);
+        t.diagnostics(1);
+        for (int i = 0; i < 20 && batch == 64; ++i) t.advance(d, 700);  // crosses epoch ends
+        EXPECT_EQ(gAllocations.load() - before, 0) << "batch " << batch << " " << opt << " threads " << threads;
+        EXPECT_GE(t.epochs(), batch == 64 ? 1 : 0);
+      }
     }
   }
 }
