@@ -227,6 +227,7 @@ async function main() {
       coldFetches: timeline,
       longestTaskMs: Math.round(Math.max(0, ...during.map((t) => t.duration))),
       longTasksWhileTraining: during.length,
+      longTasks: during.map((t) => ({ atMs: Math.round(t.start - start), ms: Math.round(t.duration) })),
       heapBytes: end.heap,
       shippedGzipBytes: shipped.appPage,
       serviceWorkerGzipBytes: shipped.serviceWorker,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FETCH_AHEAD, loadDataset, sha256Fallback, type DataPart, type LoadProgress } from '../../web/src/data/chunks';
+import { loadDataset, sha256Fallback, type DataPart, type LoadProgress } from '../../web/src/data/chunks';
 import { validateManifest, type Manifest } from '../../web/src/data/manifest';
 import { mnist } from './helpers/mnist';
 
@@ -125,48 +125,6 @@ describe('build-data.mjs', () => {
     expect(await failure(all(loadDataset(pathToFileURL(out), { fetch: fileFetch(), trainCount: 60001 })))).toMatch(
       /trainCount 60001 must be an integer from 1 to the 60000 training images/,
     );
-  });
-
-  it('downloads up to FETCH_AHEAD chunks at once, ahead of the one handed over; stopping early aborts those still downloading', async () => {
-    // A fetch whose body arrives a few ms later (after train-2's never: they must be aborted),
-    // counting the requests open at once.
-    let open = 0;
-    let most = 0;
-    const aborted: string[] = [];
-    const files = fileFetch();
-    const slow = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const name = String(input).split('?')[0]!.split('/').pop()!;
-      open++;
-      most = Math.max(most, open);
-      try {
-        await new Promise<void>((resolve, reject) => {
-          const onAbort = () => {
-            clearTimeout(t);
-            aborted.push(name);
-            reject(new DOMException('aborted', 'AbortError'));
-          };
-          const t = setTimeout(() => {
-            init?.signal?.removeEventListener('abort', onAbort);
-            resolve();
-          }, ['test.bin', 'train-1.bin', 'train-2.bin', 'manifest.json'].includes(name) ? 20 : 1e9);
-          init?.signal?.addEventListener('abort', onAbort);
-        });
-        return await files(input);
-      } finally {
-        open--;
-      }
-    }) as typeof fetch;
-    const seen: string[] = [];
-    for await (const part of loadDataset(pathToFileURL(out), { fetch: slow })) {
-      seen.push(part.file);
-      // While the consumer holds this part, the next one is already requested.
-      if (part.file === 'train-2.bin') break;
-    }
-    expect(seen).toEqual(['test.bin', 'train-1.bin', 'train-2.bin']);
-    expect(FETCH_AHEAD).toBeGreaterThanOrEqual(2);
-    expect(most).toBe(FETCH_AHEAD);
-    // Stopped at train-2 (part 2): parts 3 … FETCH_AHEAD + 1 were on their way.
-    expect(aborted.sort()).toEqual(Array.from({ length: FETCH_AHEAD - 1 }, (_, k) => `train-${k + 3}.bin`));
   });
 
   it('works without crypto.subtle (plain-http pages) and without DecompressionStream (older browsers)', async () => {

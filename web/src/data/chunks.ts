@@ -39,9 +39,6 @@ export interface LoadOptions {
 }
 
 const MAX_MANIFEST_BYTES = 1024 * 1024;
-/** Chunks downloading (and sha256-checked) at once: all of MNIST's training set is 6. */
-export const FETCH_AHEAD = 3;
-const EMPTY = new Uint8Array(0);
 
 /** The base as a URL that ends in '/', so file names resolve inside it. */
 export function dataBaseUrl(base: string | URL): URL {
@@ -260,41 +257,34 @@ function forget(url: URL): void {
   if (typeof caches !== 'undefined') void caches.open(DATA_CACHE).then((c) => c.delete(url.href)).catch(() => {});
 }
 
-/** Chunk `c` as fetched, after its size and sha256 checks (still gzip'd: 1/5 of its rows' size). */
-async function fetchChunk(base: URL, c: ChunkInfo, opts: LoadOptions, progress: (n: number) => void): Promise<Uint8Array> {
+async function loadChunk(base: URL, c: ChunkInfo, opts: LoadOptions, progress: (n: number) => void): Promise<Uint8Array> {
   const url = chunkUrl(base, c);
   try {
-    const gz = await readBody(await getShared(url, c.file, opts), c.file, c.bytes, c.bytes, progress);
-    if (gz.length !== c.bytes) throw new Error(`${c.file}: ${gz.length} bytes, but the manifest states ${c.bytes}`);
-    const t0 = performance.now();
-    const hash = await sha256Hex(gz);
-    // For `npm run bench:browser` (where a cold start's time goes); a no-op for everyone else.
-    performance.measure?.(`firstnet sha256 ${c.file}`, { start: t0, end: performance.now() });
-    if (hash !== c.sha256) {
-      throw new Error(`${c.file}: sha256 ${hash.slice(0, 12)}… does not match the manifest's ${c.sha256.slice(0, 12)}… (corrupt or stale file; rebuild the data)`);
-    }
-    return gz;
+    return await checkChunk(c, await readBody(await getShared(url, c.file, opts), c.file, c.bytes, c.bytes, progress));
   } catch (e) {
     forget(url);
     throw e;
   }
 }
 
-/** The checked bytes of chunk `c` → its rows (images, then labels), after the gzip and label checks. */
-async function unpackChunk(base: URL, c: ChunkInfo, gz: Uint8Array): Promise<Uint8Array> {
-  try {
-    const t0 = performance.now();
-    const raw = await gunzipExactly(gz, c.rawBytes, c.file);
-    performance.measure?.(`firstnet gunzip ${c.file}`, { start: t0, end: performance.now() });
-    const labels = raw.subarray(c.count * IMAGE_SIZE);
-    for (let i = 0; i < labels.length; i++) {
-      if (labels[i]! > 9) throw new Error(`${c.file}: label ${labels[i]} at row ${i} is outside 0–9`);
-    }
-    return raw;
-  } catch (e) {
-    forget(chunkUrl(base, c));
-    throw e;
+/** The bytes of chunk `c` as fetched → its rows, after the size, sha256, gzip and label checks. */
+async function checkChunk(c: ChunkInfo, gz: Uint8Array): Promise<Uint8Array> {
+  if (gz.length !== c.bytes) throw new Error(`${c.file}: ${gz.length} bytes, but the manifest states ${c.bytes}`);
+  const t0 = performance.now();
+  const hash = await sha256Hex(gz);
+  const t1 = performance.now();
+  if (hash !== c.sha256) {
+    throw new Error(`${c.file}: sha256 ${hash.slice(0, 12)}… does not match the manifest's ${c.sha256.slice(0, 12)}… (corrupt or stale file; rebuild the data)`);
   }
+  const raw = await gunzipExactly(gz, c.rawBytes, c.file);
+  // For `npm run bench:browser`'s cold-start timeline; no-ops for everyone else.
+  performance.measure?.(`firstnet sha256 ${c.file}`, { start: t0, end: t1 });
+  performance.measure?.(`firstnet gunzip ${c.file}`, { start: t1, end: performance.now() });
+  const labels = raw.subarray(c.count * IMAGE_SIZE);
+  for (let i = 0; i < labels.length; i++) {
+    if (labels[i]! > 9) throw new Error(`${c.file}: label ${labels[i]} at row ${i} is outside 0–9`);
+  }
+  return raw;
 }
 
 /**
@@ -321,53 +311,15 @@ export async function* loadDataset(baseUrl: string | URL, opts: LoadOptions = {}
     offset += chunk.count;
   }
   const totalBytes = plan.reduce((s, p) => s + p.chunk.bytes, 0);
-  // Up to FETCH_AHEAD chunks download and pass their sha256 check at once (gzip'd, 1.7 MB
-  // each), so that on a fast connection the network is never what the loop waits for;
-  // decompressing (7.8 MB each) happens one chunk at a time, in order, as the consumer asks.
-  const received = plan.map(() => 0);
-  let current = 0;
-  const report = () => opts.onProgress?.({ loadedBytes: received.reduce((a, b) => a + b, 0), totalBytes, part: plan[current]!.chunk.file });
-  const fetched: (Promise<Uint8Array> | undefined)[] = [];
-  // Each download has its own AbortController, so that stopping aborts only those still
-  // downloading: a finished one may still be copying into the shared cache (getShared), and
-  // aborting its signal would abort that Cache.put too.
-  const downloading = new Set<AbortController>();
-  const stop = () => downloading.forEach((c) => c.abort(opts.signal?.reason));
-  opts.signal?.addEventListener('abort', stop, { once: true });
-  const start = (i: number) => {
-    if (i >= plan.length || fetched[i]) return;
-    const c = new AbortController();
-    downloading.add(c);
-    const job = fetchChunk(base, plan[i]!.chunk, { ...opts, signal: c.signal }, (n) => {
-      received[i] = n;
-      report();
-    });
-    fetched[i] = job;
-    // Awaited in order below (a chunk failing ahead of its turn is reported then).
-    job.then(
-      () => downloading.delete(c),
-      () => downloading.delete(c),
-    );
-  };
-  try {
-    for (let i = 0; i < plan.length; i++) {
-      opts.signal?.throwIfAborted();
-      current = i;
-      for (let j = i; j < i + FETCH_AHEAD; j++) start(j);
-      const p = plan[i]!;
-      report();
-      const raw = await unpackChunk(base, p.chunk, await fetched[i]!);
-      fetched[i] = Promise.resolve(EMPTY); // let the gzip'd bytes go
-      received[i] = p.chunk.bytes;
-      report();
-      const file = p.chunk.file;
-      const images = raw.subarray(0, p.count * IMAGE_SIZE);
-      const labels = raw.subarray(p.chunk.count * IMAGE_SIZE, p.chunk.count * IMAGE_SIZE + p.count);
-      yield { set: p.set, offset: p.offset, count: p.count, images, labels, setCount: p.setCount, file };
-    }
-  } finally {
-    // The consumer stopped early or a part failed: chunks still downloading are not wanted.
-    opts.signal?.removeEventListener('abort', stop);
-    stop();
+  let done = 0;
+  for (const p of plan) {
+    opts.signal?.throwIfAborted();
+    const file = p.chunk.file;
+    opts.onProgress?.({ loadedBytes: done, totalBytes, part: file });
+    const raw = await loadChunk(base, p.chunk, opts, (n) => opts.onProgress?.({ loadedBytes: done + n, totalBytes, part: file }));
+    done += p.chunk.bytes;
+    const images = raw.subarray(0, p.count * IMAGE_SIZE);
+    const labels = raw.subarray(p.chunk.count * IMAGE_SIZE, p.chunk.count * IMAGE_SIZE + p.count);
+    yield { set: p.set, offset: p.offset, count: p.count, images, labels, setCount: p.setCount, file };
   }
 }

@@ -38,10 +38,10 @@ const HIDEABLE: Record<string, string> = {
 };
 
 export class App {
-  private readonly client: TrainingClient;
   private config: TrainConfig;
   private state: RunState = 'loading';
   private readonly record = new RunRecord();
+  private readonly client: TrainingClient;
   private readonly status = new StatusView(byId('status'));
   private readonly chart = new LossChart(byId('loss-chart'));
   private readonly grid = new PredictionGrid(byId('prediction-grid'));
@@ -59,9 +59,7 @@ export class App {
   /** Runs kept and compared, models in and out, the reader's data (library.ts). */
   private library: Library | null = null;
 
-  /** `client`: a worker started earlier (bootApp); otherwise one is started here. */
-  constructor(client?: TrainingClient) {
-    this.client = client ?? startTrainingWorker({ debug: debugEnabled() });
+  constructor() {
     const parsed = parseHash(location.hash);
     this.config = parsed.config;
     this.controls = new Controls(
@@ -79,6 +77,7 @@ export class App {
     exposeRecord(this.record);
     this.record.config = this.config;
 
+    this.client = startTrainingWorker({ debug: debugEnabled() });
     this.listen();
     // Divergence → a smaller learning rate; a crashed engine → a new worker (recovery.ts).
     mountRecovery(this.buttons.train.parentElement!, {

@@ -1,5 +1,5 @@
 // index.html's entry: the app on its own page. (embed.html builds the same App in
 // web/src/embed/embedMain.ts; app.ts itself only defines it, so either page decides when.)
-import { bootApp } from './boot';
+import { App } from './app';
 
-void bootApp();
+new App();

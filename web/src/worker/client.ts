@@ -28,8 +28,6 @@ export class TrainingClient {
   private readonly listeners = new Map<EventType, Set<(e: EventBody) => void>>();
 
   private worker: Worker;
-  /** Events that arrived before anyone listened (holdEvents), delivered by releaseEvents(). */
-  private held: EventBody[] | null = null;
 
   /** `factory` makes a new worker for restart() (startTrainingWorker passes one). */
   constructor(
@@ -88,20 +86,6 @@ export class TrainingClient {
     });
   }
 
-  /**
-   * Keeps events until releaseEvents(): for a worker started before the page that listens
-   * to it is built (ui/boot.ts), so that e.g. its 'ready' is not lost meanwhile.
-   */
-  holdEvents(): void {
-    this.held ??= [];
-  }
-
-  releaseEvents(): void {
-    const held = this.held;
-    this.held = null;
-    for (const e of held ?? []) this.emit(e);
-  }
-
   /** Subscribes to one event type; returns the unsubscribe function. */
   on<T extends EventType>(type: T, listener: Listener<T>): () => void {
     let set = this.listeners.get(type);
@@ -139,10 +123,6 @@ export class TrainingClient {
   }
 
   private emit(event: EventBody): void {
-    if (this.held) {
-      this.held.push(event);
-      return;
-    }
     for (const fn of this.listeners.get(event.type) ?? []) {
       try {
         fn(event);

@@ -2,7 +2,7 @@
 // images, written into engine Datasets chunk by chunk as loadDataset yields them (no
 // second copy of the whole set in JS). Runs in the worker; no DOM, no messages: it reports
 // through the callbacks worker.ts gives it.
-import { loadDataset, type DataPart, type LoadProgress } from '../data/chunks';
+import { loadDataset } from '../data/chunks';
 import type { Dataset, Engine } from '../engine/engine';
 import { GRID_COUNT } from './protocol';
 
@@ -12,7 +12,7 @@ export interface DataCallbacks {
   progress(loadedBytes: number, totalBytes: number, testRows: number, trainRows: number): void;
   /** The first GRID_COUNT test images and labels (copies, transferable). */
   gridImages(pixels: Uint8Array, labels: Uint8Array): void;
-  ready(data: MnistData, engine: Engine): void;
+  ready(data: MnistData): void;
   failed(message: string): void;
 }
 
@@ -28,23 +28,13 @@ export class MnistData {
   ) {}
 }
 
-/** A download started before the engine was ready (DataLoader.begin). */
-interface EarlyStart {
-  trainCount: number;
-  parts: AsyncGenerator<DataPart, void, undefined>;
-  first: Promise<IteratorResult<DataPart, void>>;
-  abort: AbortController;
-}
-
 export class DataLoader {
   private current: MnistData | null = null;
   private generation = 0;
   private abort: AbortController | null = null;
-  private early: EarlyStart | null = null;
-  /** Where the download's progress goes: the current datasets' counts, once they exist. */
-  private progressSink: ((p: LoadProgress) => void) | null = null;
 
   constructor(
+    private readonly engine: Engine,
     private readonly url: string,
     private readonly on: DataCallbacks,
   ) {}
@@ -54,66 +44,33 @@ export class DataLoader {
     return this.current?.loaded ? this.current : null;
   }
 
-  /**
-   * The first download may start before the engine exists: the manifest and the first
-   * chunks then travel while the wasm compiles. The parts wait (in JS memory) until
-   * ensure() with the same trainCount takes the download over; another count drops it.
-   */
-  begin(trainCount: number): void {
-    if (this.current || this.early) return;
-    const abort = new AbortController();
-    const parts = this.download(trainCount, abort.signal);
-    const first = parts.next();
-    first.catch(() => {}); // ensure() awaits it and reports a failure then
-    this.early = { trainCount, parts, first, abort };
-  }
-
   /** Starts a download unless the rows `trainCount` needs are loaded or on their way. */
-  ensure(engine: Engine, trainCount: number): void {
+  ensure(trainCount: number): void {
     const old = this.current;
     if (old && !old.failed && old.train.capacity >= trainCount) return;
-    const early = this.early;
-    this.early = null;
-    if (early && early.trainCount !== trainCount) early.abort.abort();
-    const started = early?.trainCount === trainCount && !old ? early : null;
     this.abort?.abort();
     const generation = ++this.generation;
-    const abort = (this.abort = started?.abort ?? new AbortController());
+    const abort = (this.abort = new AbortController());
     // A complete test set is kept; everything else starts again.
     const keepTest = old?.loaded ? old.test : null;
     if (old && !keepTest) old.test.dispose();
     old?.train.dispose();
-    const data = (this.current = new MnistData(keepTest ?? engine.createDataset(TEST_CAPACITY), engine.createDataset(trainCount)));
+    const data = (this.current = new MnistData(keepTest ?? this.engine.createDataset(TEST_CAPACITY), this.engine.createDataset(trainCount)));
     data.gridSent = keepTest !== null;
-    const isCurrent = () => generation === this.generation;
-    this.progressSink = (p) => {
-      if (isCurrent()) this.on.progress(p.loadedBytes, p.totalBytes || 0, data.test.count, data.train.count);
-    };
-    const parts = started ? { parts: started.parts, first: started.first } : null;
-    void this.load(engine, data, trainCount, parts ?? this.startParts(trainCount, abort.signal), isCurrent);
+    void this.load(data, trainCount, abort.signal, () => generation === this.generation);
   }
 
-  private download(trainCount: number, signal: AbortSignal): AsyncGenerator<DataPart, void, undefined> {
-    return loadDataset(this.url, { trainCount, signal, onProgress: (p) => this.progressSink?.(p) });
-  }
-
-  private startParts(trainCount: number, signal: AbortSignal): { parts: AsyncGenerator<DataPart, void, undefined>; first: Promise<IteratorResult<DataPart, void>> } {
-    const parts = this.download(trainCount, signal);
-    return { parts, first: parts.next() };
-  }
-
-  private async load(
-    engine: Engine,
-    data: MnistData,
-    trainCount: number,
-    download: { parts: AsyncGenerator<DataPart, void, undefined>; first: Promise<IteratorResult<DataPart, void>> },
-    isCurrent: () => boolean,
-  ): Promise<void> {
+  private async load(data: MnistData, trainCount: number, signal: AbortSignal, isCurrent: () => boolean): Promise<void> {
     const skipTest = data.gridSent; // the kept test set is complete
-    const { parts } = download;
     try {
-      for (let next = await download.first; !next.done; next = await parts.next()) {
-        const part = next.value;
+      const parts = loadDataset(this.url, {
+        trainCount,
+        signal,
+        onProgress: (p) => {
+          if (isCurrent()) this.on.progress(p.loadedBytes, p.totalBytes || 0, data.test.count, data.train.count);
+        },
+      });
+      for await (const part of parts) {
         if (!isCurrent()) return; // superseded: these datasets may be disposed
         const t0 = performance.now();
         if (part.set === 'test') {
@@ -122,20 +79,18 @@ export class DataLoader {
           write(data.train, part.offset, part.images, part.labels);
         }
         if (!data.gridSent && data.test.count >= Math.min(GRID_COUNT, data.test.capacity)) this.sendGrid(data);
-        performance.measure?.(`firstnet write ${part.file}`, { start: t0, end: performance.now() });
+        performance.measure?.(`firstnet write ${part.file}`, { start: t0, end: performance.now() }); // bench:browser's timeline
       }
       if (!isCurrent()) return;
       if (data.train.count < trainCount) throw new Error(`the data set has ${data.train.count} training images, ${trainCount} were asked for`);
       if (data.test.count === 0) throw new Error('the data set has no test images');
       if (!data.gridSent) this.sendGrid(data);
       data.loaded = true;
-      this.on.ready(data, engine);
+      this.on.ready(data);
     } catch (e) {
-      if (!isCurrent()) return; // superseded (and aborted): not this download's news
+      if (!isCurrent() || signal.aborted) return;
       data.failed = true;
       this.on.failed(e instanceof Error ? e.message : String(e));
-    } finally {
-      void parts.return(undefined).catch(() => {}); // stops a superseded download's fetches
     }
   }
 

@@ -8,7 +8,6 @@
 // naming the field, never a crash.
 import type { TrainConfig } from '../config/types';
 import { configRangeProblem } from '../config/limits';
-import { MAX_TRAIN } from '../config/table';
 import { CLASS_NAMINGS, type ClassNaming } from '../data/classes';
 import type { DataInfo } from '../runs/run';
 import {
@@ -43,8 +42,7 @@ export const RUN_STATES: readonly RunState[] = ['loading', 'waiting', 'idle', 't
 
 export type RequestBody =
   /** Where the data lives (manifest.json's folder, absolute URL). Sent once, first. */
-  /** trainCount: the first configuration's training images, whose download may start at once (ui/boot.ts). */
-  | { method: 'init'; dataUrl: string; trainCount?: number }
+  | { method: 'init'; dataUrl: string }
   /** A new configuration: disposes the network and builds a fresh one (a new run). */
   | { method: 'configure'; config: TrainConfig }
   /** Start or resume; after 'done' it starts a fresh run. */
@@ -251,10 +249,6 @@ export function validateRequest(v: unknown): Request {
       new URL(url);
     } catch {
       fail(`${where}: 'dataUrl' must be an absolute URL`);
-    }
-    const n = v.trainCount;
-    if (n !== undefined && !(Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_TRAIN)) {
-      fail(`${where}: 'trainCount' must be an integer from 1 to ${MAX_TRAIN} (got ${typeof n === 'number' ? n : describe(n)})`);
     }
   }
   if (method === 'configure') validateConfig(v.config, `${where}: config`);

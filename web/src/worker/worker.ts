@@ -107,7 +107,6 @@ class WorkerHost {
     switch (r.method) {
       case 'init':
         this.dataUrl = r.dataUrl;
-        if (r.trainCount !== undefined && !this.userData) this.dataLoader().begin(r.trainCount);
         return;
       case 'configure':
         return this.configure(r.config);
@@ -221,8 +220,6 @@ class WorkerHost {
 
   /** A new run: a fresh network for `config`; loads more data if it needs more rows. */
   private async configure(config: TrainConfig): Promise<void> {
-    // The first download starts now, so that it travels while the wasm compiles.
-    if (!this.userData && this.dataUrl) this.dataLoader().begin(config.train);
     const engine = await this.engine;
     this.run?.dispose();
     this.run = null;
@@ -379,13 +376,9 @@ class WorkerHost {
   }
 
   private ensureData(engine: Engine, trainCount: number): void {
-    this.dataLoader().ensure(engine, trainCount);
-  }
-
-  private dataLoader(): DataLoader {
     if (!this.loader) {
       if (!this.dataUrl) throw new Error('configure before init: the data URL is unknown');
-      this.loader = new DataLoader(this.dataUrl, {
+      this.loader = new DataLoader(engine, this.dataUrl, {
         // While the reader's own data is in use, MNIST's news is not shown.
         progress: (loadedBytes, totalBytes, testRows, trainRows) => {
           if (!this.userData) this.emit({ type: 'dataProgress', loadedBytes, totalBytes, testRows, trainRows });
@@ -394,7 +387,7 @@ class WorkerHost {
           if (this.userData) this.mnistGridStale = true;
           else this.emit({ type: 'gridImages', pixels, labels }, [pixels.buffer, labels.buffer]);
         },
-        ready: (data, engine) => {
+        ready: (data) => {
           if (this.userData) return;
           if (this.mnistGridStale) {
             this.mnistGridStale = false;
@@ -410,7 +403,7 @@ class WorkerHost {
         },
       });
     }
-    return this.loader;
+    this.loader.ensure(trainCount);
   }
 
   private onDataLoaded(): void {
