@@ -7,7 +7,7 @@ import type { LayerDiagnostics } from '../../engine/engine';
 import type { EventOf } from '../../worker/client';
 import type { DiagnosticsSample, InsideRecord } from './hook';
 import { el } from '../dom';
-import { MiniChart } from './miniChart';
+import { type ChartColours, MiniChart } from './miniChart';
 
 /** Samples kept; beyond it every other old sample is dropped (the charts stay light). */
 const KEEP = 1200;
@@ -20,6 +20,8 @@ export class DiagnosticsView {
   private sizes: number[] = [];
   private activation = 'relu';
   private frame = 0;
+  /** Read from the page's CSS once, again when the colour scheme changes. */
+  private palette: ChartColours | null = null;
 
   constructor(
     root: HTMLElement,
@@ -49,6 +51,10 @@ export class DiagnosticsView {
     box.append(this.table);
     root.replaceChildren(this.summary, this.legend, grid, box, look);
     new ResizeObserver(() => this.schedule()).observe(grid);
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => {
+      this.palette = null;
+      this.schedule();
+    });
   }
 
   reset(sizes: number[], activation: string): void {
@@ -57,7 +63,7 @@ export class DiagnosticsView {
     this.record.diagnostics.length = 0;
     const inactive = activation === 'relu' ? 'Dead units (0 for the whole batch)' : 'Saturated values (slope near 0)';
     this.charts.inactive.setTitle(inactive);
-    const colours = this.colours();
+    const colours = this.colours().lines;
     this.legend.replaceChildren(
       ...sizes.slice(1).map((n, l) => {
         const li = el('li');
@@ -91,9 +97,15 @@ export class DiagnosticsView {
     });
   }
 
-  private colours(): string[] {
-    const cs = getComputedStyle(this.legend);
-    return [1, 2, 3, 4].map((i) => cs.getPropertyValue(`--layer-${i}`).trim() || '#888');
+  private colours(): ChartColours {
+    if (!this.palette) {
+      const cs = getComputedStyle(this.legend);
+      this.palette = {
+        lines: [1, 2, 3, 4].map((i) => cs.getPropertyValue(`--layer-${i}`).trim() || '#888'),
+        gridLine: cs.getPropertyValue('--border').trim() || 'rgba(0,0,0,0.1)', // .mini-chart's --grid-line
+      };
+    }
+    return this.palette;
   }
 
   private render(): void {

@@ -1,7 +1,17 @@
 // A small line chart on a canvas: one line per layer over training steps, linear or log
 // scale. Lines differ by dash pattern as well as colour, so colour is never the only cue.
-// Drawn on demand (the caller batches redraws to an animation frame).
+// Drawn on demand (the caller batches redraws to an animation frame). A draw reads no layout
+// and no style: its width comes from a ResizeObserver and its colours from the caller, since
+// a forced layout or style pass of the whole page, four charts ~12 times a second while
+// training, made main-thread tasks of 50-90 ms (a CPU profile of npm run bench:browser).
 import { el } from '../dom';
+
+/** The colours a chart draws with (the page's CSS custom properties, read once per theme). */
+export interface ChartColours {
+  /** One per line (layer), in order. */
+  lines: string[];
+  gridLine: string;
+}
 
 export interface Series {
   label: string;
@@ -17,6 +27,8 @@ export class MiniChart {
   private readonly canvas: HTMLCanvasElement;
   private readonly range: HTMLElement;
   private readonly title: HTMLElement;
+  /** The canvas's CSS width, kept by a ResizeObserver (0 until it first reports). */
+  private cssWidth = 0;
 
   constructor(
     title: string,
@@ -30,15 +42,18 @@ export class MiniChart {
     this.title = el('span', 'mini-title', title);
     caption.append(this.title, this.range);
     this.root.append(caption, this.canvas);
+    new ResizeObserver((entries) => {
+      for (const e of entries) this.cssWidth = e.contentRect.width;
+    }).observe(this.canvas);
   }
 
   setTitle(title: string): void {
     this.title.textContent = title;
   }
 
-  draw(series: Series[], colours: string[], maxStep: number): void {
+  draw(series: Series[], colours: ChartColours, maxStep: number): void {
     const ratio = window.devicePixelRatio || 1;
-    const cssW = Math.max(100, this.canvas.clientWidth || 200);
+    const cssW = Math.max(100, this.cssWidth || 200);
     const w = Math.round(cssW * ratio);
     const h = Math.round(HEIGHT * ratio);
     if (this.canvas.width !== w || this.canvas.height !== h) {
@@ -67,12 +82,12 @@ export class MiniChart {
     const pad = 4 * ratio;
     const x = (step: number) => pad + ((w - 2 * pad) * step) / Math.max(1, maxStep);
     const y = (v: number) => h - pad - ((h - 2 * pad) * (f(v) - lo)) / (hi - lo);
-    ctx.strokeStyle = getComputedStyle(this.canvas).getPropertyValue('--grid-line') || 'rgba(0,0,0,0.1)';
+    ctx.strokeStyle = colours.gridLine;
     ctx.lineWidth = ratio;
     ctx.strokeRect(0.5, 0.5, w - 1, h - 1);
     ctx.lineWidth = 1.8 * ratio;
     series.forEach((s, i) => {
-      ctx.strokeStyle = colours[i % colours.length];
+      ctx.strokeStyle = colours.lines[i % colours.lines.length]!;
       ctx.setLineDash(DASHES[i % DASHES.length].map((d) => d * ratio));
       ctx.beginPath();
       let started = false;
