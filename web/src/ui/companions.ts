@@ -10,6 +10,9 @@ import { ChartSummary } from './chartSummary';
 import { Offline } from './offline';
 import { PauseWhenHidden } from './visibility';
 
+/** The service worker registers at the first training progress, or this long after the page starts. */
+const OFFLINE_AFTER_MS = 5000;
+
 /** True on embed.html (its <html> has class "embed"): the widget may be scrolled out of view. */
 export function isEmbedded(): boolean {
   return document.documentElement.classList.contains('embed');
@@ -33,6 +36,12 @@ export function attachCompanions(app: AppHandle): void {
 
   const offline = new Offline(dataUrl, (s) => about.setOffline(s));
   app.client.on('dataReady', (e) => void offline.keepData(e.trainRows));
+  // The service worker after the cold start: once training has run a slice, or 5 s in.
+  const off = app.client.on('progress', () => {
+    off();
+    offline.start();
+  });
+  setTimeout(() => offline.start(), OFFLINE_AFTER_MS);
 }
 
 /**

@@ -12,14 +12,24 @@ export type OfflineStatus =
   | { kind: 'failed'; reason: string };
 
 export class Offline {
-  private registration: Promise<ServiceWorkerRegistration | null>;
+  private readonly registration: Promise<ServiceWorkerRegistration | null>;
+  private begin: () => void = () => {};
   private cachedRows = 0;
 
+  /**
+   * Registers once start() is called: not during the first visit's cold start, where the
+   * service worker's install (precaching every asset of the build) would compete with the
+   * page, the wasm compile and the data for a phone's few cores.
+   */
   constructor(
     private readonly dataUrl: string,
     private readonly onStatus: (s: OfflineStatus) => void,
   ) {
-    this.registration = this.register();
+    this.registration = new Promise<void>((resolve) => (this.begin = resolve)).then(() => this.register());
+  }
+
+  start(): void {
+    this.begin();
   }
 
   private async register(): Promise<ServiceWorkerRegistration | null> {
