@@ -23,6 +23,9 @@ export default defineConfig({
     outDir: resolve(root, '../dist'),
     emptyOutDir: true,
     target: 'es2022',
+    // The threaded module's files (web/src/engine/load-browser-mt.ts, ?url) are always real
+    // files: a pthread worker cannot be started from a data: URL, nor import one.
+    assetsInlineLimit: (file) => (/firstnet-core-mt[.\w]*$/.test(file) ? false : undefined),
     // Multi-page: the app, the widget alone for iframes (contract §4), and a textbook page
     // that embeds three widgets. dist/firstnet-widget.js comes from firstnetWidget() below.
     rolldownOptions: {
@@ -48,13 +51,17 @@ export default defineConfig({
       manifest: false,
       injectManifest: {
         globPatterns: ['**/*.{html,js,css,wasm,svg}', 'data/*/manifest.json'],
-        globIgnores: ['**/*.bin'],
+        // The threaded module (and its loader's chunk) is fetched only by a cross-origin-
+        // isolated page: precaching it would make every other page download it too.
+        // Offline, an isolated page falls back to the precached single-threaded module.
+        globIgnores: ['**/*.bin', '**/firstnet-core-mt*', '**/load-browser-mt*'],
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
       },
     }),
   ],
   worker: {
-    // A module worker: it imports the ES-module wasm glue.
+    // A module worker: it imports the ES-module wasm glue (and, when the page is
+    // cross-origin isolated, the threaded glue by URL: load-browser-mt.ts).
     format: 'es',
   },
   server: {

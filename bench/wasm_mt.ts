@@ -1,11 +1,11 @@
-// The bench-only threaded wasm core (build/wasm/firstnet-core-mt.*, CMakeLists.txt) in
-// node, wrapped in the same Engine as the shipped module. Never part of the app: a page
-// could use it only when crossOriginIsolated is true (SharedArrayBuffer), see README.
+// The threaded wasm core (build/wasm/firstnet-core-mt.*, CMakeLists.txt) in node, wrapped
+// in the same Engine as the default module. The app's worker loads it only when the page
+// is cross-origin isolated (web/src/engine/load-browser-mt.ts), see README.
 //
 // Two things differ from web/src/engine/load-node.ts: the pthread worker script is loaded
 // as firstnet-core-mt.worker.cjs (the build's copy: this package is "type": "module", and
-// Emscripten 3.1.6's worker is CommonJS), and TrainerSpec gets a `threads` field, which
-// only this module binds.
+// Emscripten 3.1.6's worker is CommonJS), and TrainerSpec's `threads` field, which only this
+// module binds, is given by the caller.
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { Engine, type Trainer, type TrainerSpec } from '../web/src/engine/engine';

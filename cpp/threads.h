@@ -42,7 +42,8 @@ class ThreadPool {
  public:
   /// Upper bound of TrainerSpec.threads (spec.h): more would not help a 128-column layer.
   /// The threaded wasm module (CMakeLists.txt, firstnet-core-mt) has a fixed pool of
-  /// PTHREAD_POOL_SIZE = FIRSTNET_WASM_THREADS − 1 workers, and no more may be started.
+  /// PTHREAD_POOL_SIZE = 2 × (FIRSTNET_WASM_THREADS − 1) workers (two live trainers), and
+  /// no more may be started.
 #if defined(__EMSCRIPTEN__) && defined(FIRSTNET_WASM_THREADS)
   static constexpr int kMaxThreads = FIRSTNET_WASM_THREADS;
 #else

@@ -2,8 +2,9 @@
 # Build the wasm module with Emscripten (emcmake) into build/wasm:
 #   build/wasm/firstnet-core.mjs   ES module, default export createFirstnetModule
 #   build/wasm/firstnet-core.wasm
-# --with-threads (scripts/bench.mjs only): also the bench-only threaded module
-#   build/wasm/firstnet-core-mt.{mjs,wasm,worker.js,worker.cjs} (-pthread; never shipped)
+# --with-threads (npm run build, npm run bench): also the optional threaded module
+#   build/wasm/firstnet-core-mt.{mjs,wasm,worker.js,worker.cjs} (-pthread): the page uses it
+#   only when crossOriginIsolated is true (web/src/engine/load-browser.ts), the bench in node
 # Idempotent: configures once, then make rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,5 +21,5 @@ cmake --build "$BUILD" --parallel "$(nproc 2>/dev/null || echo 2)"
 test -f "$BUILD/firstnet-core.mjs" && test -f "$BUILD/firstnet-core.wasm"
 if [ "${1:-}" = "--with-threads" ]; then
   cmake --build "$BUILD" --parallel "$(nproc 2>/dev/null || echo 2)" --target firstnet-core-mt
-  test -f "$BUILD/firstnet-core-mt.wasm" && test -f "$BUILD/firstnet-core-mt.worker.cjs"
+  test -f "$BUILD/firstnet-core-mt.wasm" && test -f "$BUILD/firstnet-core-mt.worker.js" && test -f "$BUILD/firstnet-core-mt.worker.cjs"
 fi

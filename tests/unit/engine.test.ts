@@ -175,6 +175,21 @@ describe('Engine wrapper', () => {
     train.dispose();
   });
 
+  it('the default module has one thread and ignores TrainerSpec.threads (only firstnet-core-mt binds it)', () => {
+    expect(engine.threads).toBe(1);
+    const { images, labels } = mnist('train', 300);
+    const train = engine.datasetFrom(images, labels);
+    const run = (threads?: number) => {
+      const t = engine.createTrainer(threads === undefined ? SPEC : { ...SPEC, threads });
+      expect(t.spec.threads).toBe(threads ?? 1);
+      const l = t.trainSteps(train, 300, 5);
+      t.dispose();
+      return l;
+    };
+    expect(run(2)).toEqual(run());
+    train.dispose();
+  });
+
   it('a full batch is one step an epoch, processed in parts', () => {
     const { images, labels } = mnist('train', 600);
     const train = engine.datasetFrom(images, labels);

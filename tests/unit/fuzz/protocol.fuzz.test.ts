@@ -28,7 +28,8 @@ const REQUESTS: Obj[] = [
 const EVENTS: Obj[] = [
   { kind: 'response', id: 1, ok: true },
   { kind: 'response', id: 2, ok: false, error: 'no' },
-  { kind: 'event', type: 'ready', version: 'firstnet-core 0.1.0' },
+  { kind: 'event', type: 'ready', version: 'firstnet-core 0.1.0', threads: 1 },
+  { kind: 'event', type: 'ready', version: 'firstnet-core 0.1.0', threads: 2 },
   { kind: 'event', type: 'state', state: 'training' },
   { kind: 'event', type: 'dataProgress', loadedBytes: 10, totalBytes: 100, testRows: 0, trainRows: 0 },
   { kind: 'event', type: 'dataReady', testRows: 10000, trainRows: 60000 },

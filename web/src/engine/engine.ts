@@ -269,7 +269,14 @@ export class Trainer {
 
 /** The loaded module; a factory for datasets and trainers. */
 export class Engine {
-  constructor(readonly module: FirstnetModule) {}
+  /**
+   * `threads`: what its trainers use unless the spec says otherwise — 1 for the default
+   * module (no thread code), the module's maximum for firstnet-core-mt (load-browser.ts).
+   */
+  constructor(
+    readonly module: FirstnetModule,
+    readonly threads = 1,
+  ) {}
   get version(): string {
     return this.module.version();
   }
@@ -291,7 +298,8 @@ export class Engine {
     }
     return d;
   }
+  /** A trainer for `spec`; its `threads` defaults to this engine's (the bits do not depend on it). */
   createTrainer(spec: TrainerSpec): Trainer {
-    return new Trainer(this.module, spec);
+    return new Trainer(this.module, { ...spec, threads: spec.threads ?? this.threads });
   }
 }

@@ -27,6 +27,13 @@ export interface TrainerSpec {
   batch: number;
   /** 32-bit unsigned seed: same seed and spec ⇒ same weights and batch order everywhere. */
   seed: number;
+  /**
+   * Threads for the products, 1 … the module's maximum (2 in firstnet-core-mt); the bits
+   * are the same for every value. Only the threaded module binds it, and there it is
+   * required (embind's value_object refuses a missing field); the default module ignores
+   * it (a value_object reads only its own fields). Engine.createTrainer fills it in.
+   */
+  threads?: number;
 }
 
 /** Returned by Trainer.evaluate. */
@@ -128,6 +135,12 @@ export interface ModuleOptions {
   /** The .wasm bytes; required in node (3.1.6's loader cannot fetch file URLs). */
   wasmBinary?: ArrayBuffer | Uint8Array;
   locateFile?: (path: string, prefix: string) => string;
+  /**
+   * Threaded module only: the URL of the glue itself, which each pthread worker imports to
+   * run the module (with EXPORT_ES6, 3.1.6 has no fallback but './<name>.mjs' beside the
+   * worker script, which hashed asset names break).
+   */
+  mainScriptUrlOrBlob?: string;
 }
 
 declare const createFirstnetModule: (options?: ModuleOptions) => Promise<FirstnetModule>;

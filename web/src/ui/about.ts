@@ -119,7 +119,10 @@ export class AboutPanel {
     app.client.on('dataReady', (e) => {
       this.data.textContent = `${fmtInt.format(e.trainRows)} training + ${fmtInt.format(e.testRows)} test images, 1 byte a pixel`;
     });
-    app.client.on('ready', (e) => (this.engine.textContent = `firstnet core ${e.version} (WebAssembly, one thread)`));
+    app.client.on('ready', (e) => {
+      this.engine.textContent = `firstnet core ${e.version} (WebAssembly, ${e.threads === 1 ? 'one thread' : `${e.threads} threads`})`;
+      this.engine.dataset.threads = String(e.threads);
+    });
   }
 
   setOffline(s: OfflineStatus): void {

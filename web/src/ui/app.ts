@@ -124,7 +124,10 @@ export class App {
 
   private listen(): void {
     const c = this.client;
-    c.on('ready', (e) => (this.record.engineVersion = e.version));
+    c.on('ready', (e) => {
+      this.record.engineVersion = e.version;
+      this.record.engineThreads = e.threads;
+    });
     c.on('state', (e) => {
       this.state = e.state;
       this.record.state = e.state;

@@ -17,6 +17,8 @@ export interface EvaluationRecord {
 export class RunRecord {
   state: RunState = 'loading';
   engineVersion = '';
+  /** Threads of the engine's trainers: 1, or 2 with the threaded module (a cross-origin-isolated page). */
+  engineThreads = 0;
   config: TrainConfig | null = null;
   steps = 0;
   lastLoss = NaN;
@@ -52,6 +54,9 @@ export function exposeRecord(record: RunRecord): void {
     },
     get engineVersion() {
       return record.engineVersion;
+    },
+    get engineThreads() {
+      return record.engineThreads;
     },
     get config() {
       return record.config ? structuredClone(record.config) : null;

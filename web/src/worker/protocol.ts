@@ -104,7 +104,8 @@ export type ErrorCause = 'diverged' | 'exception' | 'data' | 'engine' | 'protoco
 export const ERROR_CAUSES: readonly ErrorCause[] = ['diverged', 'exception', 'data', 'engine', 'protocol', 'config', 'crashed'];
 
 export type EventBody =
-  | { type: 'ready'; version: string }
+  /** `threads`: what the engine's trainers use (2: the threaded module of an isolated page; load-browser.ts). */
+  | { type: 'ready'; version: string; threads: number }
   | { type: 'state'; state: RunState }
   | {
       type: 'dataProgress';
@@ -315,6 +316,9 @@ export function requestIdOf(v: unknown): number | null {
   return isObj(v) && Number.isInteger(v.id) && (v.id as number) >= 0 ? (v.id as number) : null;
 }
 
+/** TrainerSpec.threads' upper bound in the core (cpp/threads.h kMaxThreads). */
+const MAX_THREADS = 8;
+
 const EVENT_TYPES: readonly EventType[] = ['ready', 'state', 'dataProgress', 'dataReady', 'gridImages', 'progress', 'evaluation', 'done', 'memory', 'error', ...INSIDE_EVENT_TYPES];
 
 /** Validates a message arriving on the main thread. */
@@ -335,6 +339,7 @@ export function validateFromWorker(v: unknown): FromWorker {
   switch (type) {
     case 'ready':
       str(v, 'version', where);
+      if (int(v, 'threads', where, 1) > MAX_THREADS) fail(`${where}: 'threads' must be at most ${MAX_THREADS} (got ${v.threads})`);
       break;
     case 'state':
       oneOf(v, 'state', where, RUN_STATES);

@@ -6,7 +6,7 @@
 import type { TrainConfig } from '../config/types';
 import type { ClassNaming } from '../data/classes';
 import type { Engine } from '../engine/engine';
-import { loadEngine } from '../engine/load-browser';
+import { isThreadStartError, loadEngine } from '../engine/load-browser';
 import { readModelNpz, writeModelNpz } from '../formats/npz';
 import { configForModel } from '../model/import';
 import { type DataInfo, MNIST_DATA } from '../runs/run';
@@ -60,7 +60,7 @@ class WorkerHost {
   constructor(private readonly post: Post) {
     this.engine = loadEngine();
     this.engine.then(
-      (e) => this.emit({ type: 'ready', version: e.version }),
+      (e) => this.emit({ type: 'ready', version: e.version, threads: e.threads }),
       (e) => this.fail('engine', `The training engine (WebAssembly) could not be loaded: ${messageOf(e)}`),
     );
     // Yield between slices with a message to ourselves: unlike nested setTimeout(0),
@@ -503,6 +503,7 @@ scope.addEventListener('message', (e: MessageEvent<unknown>) => host.receive(e.d
 // crash (a trap and out of memory say so) and the page offers a new worker.
 scope.addEventListener('error', (e: ErrorEvent) => {
   e.preventDefault();
+  if (isThreadStartError(e.error)) return; // the threaded module's failed start: load-browser.ts falls back
   host.crash(fatalFault(e.error) ?? `an unexpected error escaped (${e.message || 'no message'})`);
 });
 scope.addEventListener('unhandledrejection', (e: PromiseRejectionEvent) => {
