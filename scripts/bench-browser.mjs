@@ -96,12 +96,13 @@ async function startPreview() {
 
 /**
  * gzip'd sizes of the site's .js/.mjs and .wasm files, by who loads them: the app page (its
- * entry chunks, the worker and the wasm: assets/{index,app,worker}-*.js, *.wasm), the service
+ * entry chunks, the worker and the default wasm: assets/{index,app,worker}-*.js, *.wasm), the
+ * threaded core that only a cross-origin-isolated page loads instead (*-mt*), the service
  * worker (sw.js, registered after the page has loaded), and everything (the embed page's
  * and the custom element's scripts too).
  */
 function shippedGzipBytes(dir) {
-  const sizes = { appPage: 0, serviceWorker: 0, site: 0 };
+  const sizes = { appPage: 0, threaded: 0, serviceWorker: 0, site: 0 };
   const walk = (d) => {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
@@ -109,7 +110,10 @@ function shippedGzipBytes(dir) {
       else if (/\.(m?js|wasm)$/.test(name)) {
         const n = gzipSync(readFileSync(p), { level: 9 }).length;
         sizes.site += n;
-        if (/^(index|app|worker)-.*\.js$|\.wasm$/.test(name)) sizes.appPage += n;
+        // The threaded core (firstnet-core-mt*, load-browser-mt-*) is fetched only by a
+        // cross-origin-isolated page, instead of the default wasm: counted apart.
+        if (/-mt\b|-mt[-.]/.test(name)) sizes.threaded += n;
+        else if (/^(index|app|worker)-.*\.js$|\.wasm$/.test(name)) sizes.appPage += n;
         if (name === 'sw.js') sizes.serviceWorker += n;
       }
     }
@@ -230,6 +234,7 @@ async function main() {
       longTasks: during.map((t) => ({ atMs: Math.round(t.start - start), ms: Math.round(t.duration) })),
       heapBytes: end.heap,
       shippedGzipBytes: shipped.appPage,
+      threadedGzipBytes: shipped.threaded,
       serviceWorkerGzipBytes: shipped.serviceWorker,
       siteGzipBytes: shipped.site,
       errors: errors.length,
@@ -244,7 +249,7 @@ async function main() {
         `| cold start in the worker (ms from navigation) | ${timeline.map((t) => `${t.name} ${t.startMs}–${t.endMs}`).join(', ')} | |`,
         `| longest main-thread task while training | ${result.longestTaskMs} ms (${result.longTasksWhileTraining} tasks ≥ 50 ms) | ≤ 50 ms |`,
         `| wasm heap, 70,000 images loaded | ${(result.heapBytes / 2 ** 20).toFixed(1)} MiB | ≤ 64 MiB |`,
-        `| shipped JS + wasm of the app page, gzip | ${(result.shippedGzipBytes / 1000).toFixed(1)} KB (+ ${(result.serviceWorkerGzipBytes / 1000).toFixed(1)} KB sw.js after load; whole site ${(result.siteGzipBytes / 1000).toFixed(1)} KB) | ≤ 150 KB |`,
+        `| shipped JS + wasm of the app page, gzip | ${(result.shippedGzipBytes / 1000).toFixed(1)} KB (+ ${(result.serviceWorkerGzipBytes / 1000).toFixed(1)} KB sw.js after load; threaded core on an isolated page ${(result.threadedGzipBytes / 1000).toFixed(1)} KB; whole site ${(result.siteGzipBytes / 1000).toFixed(1)} KB) | ≤ 150 KB |`,
         `| page errors | ${result.errors} | 0 |`,
         '',
       ].join('\n'),
