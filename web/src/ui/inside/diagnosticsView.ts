@@ -9,6 +9,8 @@ import type { DiagnosticsSample, InsideRecord } from './hook';
 import { el } from '../dom';
 import { type ChartColours, MiniChart } from './miniChart';
 
+/** The charts and the table redraw at most this often. */
+const RENDER_EVERY_MS = 250;
 /** Samples kept; beyond it every other old sample is dropped (the charts stay light). */
 const KEEP = 1200;
 
@@ -20,6 +22,8 @@ export class DiagnosticsView {
   private sizes: number[] = [];
   private activation = 'relu';
   private frame = 0;
+  private timer = 0;
+  private lastRender = -Infinity;
   /** Read from the page's CSS once, again when the colour scheme changes. */
   private palette: ChartColours | null = null;
 
@@ -90,11 +94,24 @@ export class DiagnosticsView {
     this.schedule();
   }
 
+  /**
+   * Redraws on an animation frame, at most every RENDER_EVERY_MS: samples arrive ~12 times a
+   * second while training, and four charts and a table that often were a good part of the
+   * main thread's work at an epoch's end (bench:browser's long tasks).
+   */
   private schedule(): void {
-    this.frame ||= requestAnimationFrame(() => {
-      this.frame = 0;
-      this.render();
-    });
+    if (this.frame || this.timer) return;
+    const wait = this.lastRender + RENDER_EVERY_MS - performance.now();
+    const draw = () => {
+      this.timer = 0;
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        this.lastRender = performance.now();
+        this.render();
+      });
+    };
+    if (wait > 0) this.timer = window.setTimeout(draw, wait);
+    else draw();
   }
 
   private colours(): ChartColours {
