@@ -21,7 +21,9 @@ describe('shipped size', () => {
     });
     const page = await context.newPage();
     await page.goto(app.preview.url);
-    await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled, null, { timeout: 60_000 });
+    // Idle: the engine has loaded and the data is in (Train is enabled earlier than that,
+    // while the worker may not have asked for the wasm yet).
+    await page.waitForFunction(() => (window as unknown as { __firstnet?: { state: string } }).__firstnet?.state === 'idle', null, { timeout: 60_000 });
     const base = new URL(app.preview.url).pathname;
     const sizes = [...files].map((path) => {
       const bytes = readFileSync(`${ROOT}${DIST}${path.slice(base.length)}`);
