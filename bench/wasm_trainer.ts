@@ -3,7 +3,7 @@
 // scripts/bench.mjs to build/bench/wasm_trainer.mjs.
 //
 //   node build/bench/wasm_trainer.mjs <build/wasm dir> <mnist-dir/> [--threads N]
-// --threads N (N > 1): the bench-only threaded module firstnet-core-mt (bench/wasm_mt.ts)
+// --threads N (N > 1): the threaded module firstnet-core-mt (bench/wasm_mt.ts)
 // with TrainerSpec.threads = N, instead of the shipped single-threaded module.
 import type { Dataset, Trainer } from '../web/src/engine/engine';
 import { loadEngineNode } from '../web/src/engine/load-node';

@@ -168,7 +168,7 @@ EMSCRIPTEN_BINDINGS(firstnet) {
       .field("batch", &TrainerSpec::batch)
       .field("seed", &TrainerSpec::seed)
 #if defined(__EMSCRIPTEN_PTHREADS__)
-      // Only the bench's threaded module (firstnet-core-mt) binds it: the shipped module's
+      // Only the threaded module (firstnet-core-mt) binds it: the shipped module's
       // TrainerSpec stays as it is, and its threads is always 1.
       .field("threads", &TrainerSpec::threads)
 #endif

@@ -24,7 +24,8 @@ struct TrainerSpec {
   double seed = 1;    // integer in [0, 2^32)
   // Threads for the products (1 … 8). Not part of the model or the URL state: the bits are
   // the same for every value (kernels.h). The default wasm module has no threads and does
-  // not bind this field; the bench's threaded module (firstnet-core-mt) does.
+  // not bind this field; the threaded module (firstnet-core-mt: a cross-origin-isolated page,
+  // the bench) does.
   double threads = 1;
 };
 

@@ -180,13 +180,12 @@ async function main() {
     for (const w of page.workers()) {
       const r = await w.evaluate(() => ({
         origin: performance.timeOrigin,
-        running: performance.getEntriesByType('mark').find((e) => e.name === 'firstnet worker running')?.startTime ?? 0,
         entries: [
           ...performance.getEntriesByType('resource').map((e) => ({ name: new URL(e.name).pathname.split('/').pop(), start: e.startTime, end: e.responseEnd })),
-          ...performance.getEntriesByType('measure').filter((e) => e.name.startsWith('firstnet ')).map((e) => ({ name: e.name.slice(9), start: e.startTime, end: e.startTime + e.duration })),
+          // marks ('worker running') and measures (each chunk's sha256, gunzip, copy)
+          ...performance.getEntriesByType('mark').concat(performance.getEntriesByType('measure')).filter((e) => e.name.startsWith('firstnet ')).map((e) => ({ name: e.name.slice(9), start: e.startTime, end: e.startTime + e.duration })),
         ],
       }));
-      timeline.push({ name: 'worker running', startMs: Math.round(r.origin - pageOrigin + r.running), endMs: Math.round(r.origin - pageOrigin + r.running) });
       for (const e of r.entries) {
         timeline.push({ name: e.name, startMs: Math.round(r.origin - pageOrigin + e.start), endMs: Math.round(r.origin - pageOrigin + e.end) });
       }

@@ -6,7 +6,7 @@
 //   B2 core2   the same with TrainerSpec.threads = 2 (products split by output columns,
 //              the same bits); the table gives its speed-up over B in the same rounds
 //   C  wasm    the project's core as wasm in node, via web/src/engine (bench/wasm_trainer.ts)
-//   C2 wasm2   the bench-only threaded module firstnet-core-mt (-pthread, node
+//   C2 wasm2   the threaded module firstnet-core-mt (-pthread; in node on
 //              worker_threads) with 2 threads (bench/wasm_mt.ts); skipped by --smoke and
 //              when it is not built. bench/wasm_threads_check.ts checks that its losses
 //              and weights are the single-threaded module's bits.

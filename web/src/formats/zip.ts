@@ -7,7 +7,7 @@
 // (22 bytes). All integers little-endian; names ASCII (the model's are W1.npy, b1.npy, …).
 // One fixed timestamp for every member, so the same members give the same bytes.
 
-/** 1980-01-01 12:00:00 in MS-DOS form (the earliest date zip can hold, as np.savez's tests use). */
+/** 1980-01-01 12:00:00 in MS-DOS form (1980 is the earliest year a zip date can hold). */
 const DOS_TIME = 12 << 11;
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 const VERSION = 20; // 2.0: the version that can extract stored members

@@ -67,12 +67,12 @@ export class DiagnosticsView {
     this.record.diagnostics.length = 0;
     const inactive = activation === 'relu' ? 'Dead units (0 for the whole batch)' : 'Saturated values (slope near 0)';
     this.charts.inactive.setTitle(inactive);
-    const colours = this.colours().lines;
     this.legend.replaceChildren(
       ...sizes.slice(1).map((n, l) => {
         const li = el('li');
         const swatch = el('span', `swatch dash-${l % 4}`);
-        swatch.style.setProperty('--c', colours[l % colours.length]);
+        // The CSS variable itself, so the swatch follows a change of colour scheme.
+        swatch.style.setProperty('--c', `var(--layer-${(l % 4) + 1})`);
         li.append(swatch, el('span', '', `layer ${l + 1} (${l + 1 === sizes.length - 1 ? `a${l + 1}, softmax` : `a${l + 1}`}, ${n} units)`));
         return li;
       }),
@@ -119,7 +119,7 @@ export class DiagnosticsView {
       const cs = getComputedStyle(this.legend);
       this.palette = {
         lines: [1, 2, 3, 4].map((i) => cs.getPropertyValue(`--layer-${i}`).trim() || '#888'),
-        gridLine: cs.getPropertyValue('--border').trim() || 'rgba(0,0,0,0.1)', // .mini-chart's --grid-line
+        gridLine: getComputedStyle(this.charts.mean.root).getPropertyValue('--grid-line').trim() || 'rgba(0,0,0,0.1)',
       };
     }
     return this.palette;
